@@ -1,0 +1,48 @@
+# One command runs the service (make run); one command runs the tests (make test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format catalogs bench-translate bench-feeds clean
+
+# torch is installed first and pinned: on these machines torch==2.13.0 is a local CPU wheel,
+# while any other spec (asked for by argostranslate -> stanza) would download a CUDA build.
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/syndicate init --demo
+	$(BIN)/syndicate serve
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract messages from code and templates, update both catalogs (then translate the new ones).
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header
+
+bench-translate: $(STAMP)
+	$(BIN)/python -m benchmarks.translate_bench
+
+bench-feeds: $(STAMP)
+	$(BIN)/python -m benchmarks.feeds_bench
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,29 @@
+"""syndicate: multilingual syndication feeds (RSS 2.0, Atom 1.0, JSON Feed 1.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Wire the application: configuration, each part's ``init_app``, blueprints, CLI."""
+    from syndicate import config, logging_setup
+    from syndicate.i18n import babel
+    from syndicate.storage import db
+    from syndicate.web import api, errors, health, security
+
+    settings = config.load(overrides=test_config)
+    app = Flask(__name__, instance_path=settings["SYNDICATE_INSTANCE_PATH"])
+    app.config.update(settings)
+    logging_setup.init_app(app)
+    security.init_app(app)
+    db.init_app(app)
+    babel.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(api.blueprint)
+    app.register_blueprint(health.blueprint)
+    return app

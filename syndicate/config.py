@@ -1,0 +1,250 @@
+"""Settings: defaults, overridden by ``SYNDICATE_*`` environment variables, validated at start.
+
+Every setting is declared once in ``SETTINGS`` with its type, default and documentation; the
+README's configuration table is checked against this list by a test.
+"""
+
+from __future__ import annotations
+
+import os
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "SYNDICATE_"
+
+
+class ConfigError(ValueError):
+    """A setting has a value syndicate cannot start with."""
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    doc: str
+    validate: Callable[[Any], str | None] | None = None
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"expected true/false, got {raw!r}")
+
+
+def _positive(value: int) -> str | None:
+    return None if value > 0 else "must be a positive integer"
+
+
+def _base_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return "must be an absolute http(s) URL such as https://news.example.com"
+    if parts.query or parts.fragment:
+        return "must not contain a query or fragment"
+    return None
+
+
+def _timezone(value: str) -> str | None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return "must be an IANA time zone name such as Asia/Shanghai"
+    return None
+
+
+def _database_url(value: str) -> str | None:
+    if value and not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+        return "must be a sqlite:/// or postgresql:// URL"
+    return None
+
+
+def _queue_url(value: str) -> str | None:
+    if value and not value.startswith(("sqlite:", "redis:", "rediss:", "memory:")):
+        return "must be sqlite:///PATH, redis://HOST:PORT/DB or memory:"
+    return None
+
+
+def _fallback(value: str) -> str | None:
+    return None if value in {"hide", "original"} else "must be 'hide' or 'original'"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DATABASE_URL",
+        "",
+        str,
+        "SQLAlchemy URL of the database. Empty: SQLite at `instance/syndicate.db` (WAL, foreign "
+        "keys on). `postgresql+psycopg://user@host/db` for PostgreSQL.",
+        _database_url,
+    ),
+    Setting(
+        "BASE_URL",
+        "http://127.0.0.1:8000",
+        lambda s: s.rstrip("/"),
+        "Public URL of the site; every link in feeds and pages is made absolute against it.",
+        _base_url,
+    ),
+    Setting(
+        "TIMEZONE",
+        "Asia/Shanghai",
+        str,
+        "IANA time zone in which dates shown to people are written.",
+        _timezone,
+    ),
+    Setting(
+        "SECRET_KEY",
+        "",
+        str,
+        "Key signing session cookies. Empty: a random key is generated and kept in "
+        "`instance/secret_key` so restarts keep sessions.",
+    ),
+    Setting(
+        "INSTANCE_PATH",
+        str(PROJECT_ROOT / "instance"),
+        str,
+        "Folder for the embedded database, queue and secret key.",
+    ),
+    Setting(
+        "MAX_REQUEST_BYTES",
+        1_048_576,
+        int,
+        "Largest request body the API accepts; larger bodies get 413 before they are parsed.",
+        _positive,
+    ),
+    Setting(
+        "PAGE_SIZE",
+        20,
+        int,
+        "Items per feed page and default page size of API lists.",
+        lambda v: None if 1 <= v <= 500 else "must be between 1 and 500",
+    ),
+    Setting(
+        "CACHE_MAX_AGE",
+        300,
+        int,
+        "Seconds in feeds' `Cache-Control: max-age` (and the RSS `<ttl>`, in minutes).",
+        lambda v: None if v >= 0 else "must be zero or more",
+    ),
+    Setting(
+        "UNTRANSLATED",
+        "hide",
+        str,
+        "What a feed in the other language shows before a translation exists: `hide` the "
+        "article, or show the `original`, tagged with its own language.",
+        _fallback,
+    ),
+    Setting(
+        "FEEDS_DIR",
+        str(PROJECT_ROOT / "feeds"),
+        str,
+        "Publication folder: rendered feeds (and .gz/.br) are written here, mirroring the URLs.",
+    ),
+    Setting(
+        "QUEUE_URL",
+        "",
+        str,
+        "Task queue (huey). Empty: SQLite beside the database (`instance/queue.db`). "
+        "`redis://host:6379/0` to scale out; `memory:` runs jobs in-process (tests only).",
+        _queue_url,
+    ),
+    Setting(
+        "ARGOS_PACKAGES_DIR",
+        "",
+        str,
+        "Where Argos Translate packages are installed. Empty: `instance/argos-packages`.",
+    ),
+    Setting(
+        "TRANSLATION_BEAM_SIZE",
+        2,
+        int,
+        "Beam size of the translation model (1 = greedy, fastest).",
+        _positive,
+    ),
+    Setting(
+        "TRANSLATION_THREADS",
+        1,
+        int,
+        "CPU threads per translation (CTranslate2 intra_threads).",
+        _positive,
+    ),
+    Setting(
+        "TRANSLATION_COMPUTE_TYPE",
+        "int8",
+        str,
+        "CTranslate2 compute type: int8, int8_float32, float32, ...",
+    ),
+    Setting(
+        "TRANSLATION_BATCH_SIZE",
+        32,
+        int,
+        "Sentences per model call.",
+        _positive,
+    ),
+    Setting(
+        "AUTO_TRANSLATE",
+        True,
+        _bool,
+        "Enqueue translation into the other language when an article is published or edited.",
+    ),
+    Setting(
+        "LOG_LEVEL",
+        "INFO",
+        str.upper,
+        "Logging level: DEBUG, INFO, WARNING, ERROR.",
+        lambda v: (
+            None
+            if v in {"DEBUG", "INFO", "WARNING", "ERROR"}
+            else "must be DEBUG, INFO, WARNING or ERROR"
+        ),
+    ),
+)
+
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None):
+    """Return the validated settings as a dict keyed ``SYNDICATE_<NAME>``.
+
+    ``overrides`` (tests' ``test_config``) take precedence over the environment; both are
+    validated the same way, and every problem is reported at once.
+    """
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for setting in SETTINGS:
+        key = ENV_PREFIX + setting.name
+        value = setting.default
+        if key in overrides:
+            value = overrides.pop(key)
+        elif key in environ:
+            try:
+                value = setting.parse(environ[key])
+            except ValueError as exc:
+                problems.append(f"{key}: {exc}")
+                continue
+        if setting.validate is not None:
+            message = setting.validate(value)
+            if message:
+                problems.append(f"{key}={value!r} {message}")
+        values[key] = value
+    if problems:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
+    instance = Path(values["SYNDICATE_INSTANCE_PATH"])
+    if not values["SYNDICATE_DATABASE_URL"]:
+        values["SYNDICATE_DATABASE_URL"] = f"sqlite:///{instance / 'syndicate.db'}"
+    if not values["SYNDICATE_QUEUE_URL"]:
+        values["SYNDICATE_QUEUE_URL"] = f"sqlite:///{instance / 'queue.db'}"
+    if not values["SYNDICATE_ARGOS_PACKAGES_DIR"]:
+        values["SYNDICATE_ARGOS_PACKAGES_DIR"] = str(instance / "argos-packages")
+    values.update(overrides)  # Flask keys such as TESTING pass through untouched
+    return values

@@ -1,0 +1,1 @@
+"""Article content: sanitizing HTML and normalising text before it is stored."""

@@ -1,0 +1,1 @@
+"""Demo content shipped with syndicate, loaded by `syndicate init --demo`."""

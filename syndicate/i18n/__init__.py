@@ -1,0 +1,1 @@
+"""Internationalisation: gettext catalogs (``translations/``) and locale-aware dates, with Babel."""

@@ -1,0 +1,30 @@
+"""Dates written for people, in the reader's locale and the site's time zone (Babel).
+
+Protocol dates (RFC 822, RFC 3339) are the renderers' business, never these.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+
+from syndicate.languages import LANGUAGES
+
+
+def local_date(value: datetime, language: str, timezone: str, fmt: str = "long") -> str:
+    """'July 17, 2023' / '2023年7月17日': the day as it was in the site's time zone."""
+    if value.tzinfo is None:
+        raise ValueError("local_date needs an aware datetime")
+    local = value.astimezone(ZoneInfo(timezone))
+    return _format_date(local.date(), format=fmt, locale=LANGUAGES[language].locale)
+
+
+def local_datetime(value: datetime, language: str, timezone: str, fmt: str = "medium") -> str:
+    if value.tzinfo is None:
+        raise ValueError("local_datetime needs an aware datetime")
+    return _format_datetime(
+        value, format=fmt, tzinfo=ZoneInfo(timezone), locale=LANGUAGES[language].locale
+    )

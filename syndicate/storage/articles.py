@@ -1,0 +1,92 @@
+"""Queries of the article aggregate (articles and their per-language variants)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from syndicate.storage.models import Article, ArticleVariant, Section
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    section: str | None = None
+    language: str | None = None
+    status: str | None = None
+    updated_since: datetime | None = None
+
+
+def get(session: Session, public_id: str) -> Article | None:
+    return session.scalar(select(Article).where(Article.public_id == public_id))
+
+
+def exists(session: Session, public_id: str) -> bool:
+    return session.scalar(select(Article.id).where(Article.public_id == public_id)) is not None
+
+
+def list_page(
+    session: Session, filters: ArticleFilter, *, limit: int, offset: int
+) -> tuple[list[Article], int]:
+    """Newest change first, with the total count for pagination."""
+    query = select(Article)
+    if filters.section:
+        query = query.join(Section, Article.section_id == Section.id).where(
+            Section.slug == filters.section
+        )
+    if filters.language:
+        query = query.where(Article.language == filters.language)
+    if filters.status:
+        query = query.where(Article.status == filters.status)
+    if filters.updated_since:
+        query = query.where(Article.modified_at >= filters.updated_since)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Article.modified_at.desc(), Article.id.desc()).limit(limit).offset(offset)
+    )
+    return list(rows), total
+
+
+def add(session: Session, article: Article) -> Article:
+    session.add(article)
+    session.flush()
+    return article
+
+
+def delete(session: Session, article: Article) -> None:
+    session.delete(article)
+    session.flush()
+
+
+def published_page(
+    session: Session, section_ids: Sequence[int] | None, *, limit: int, offset: int = 0
+) -> list[Article]:
+    """Published articles, newest first: what a feed page shows. Uses ix_articles_feed."""
+    query = select(Article).where(Article.status == "published")
+    if section_ids is not None:
+        query = query.where(Article.section_id.in_(section_ids))
+    query = query.order_by(Article.published_at.desc(), Article.id.desc())
+    return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def published_count(session: Session, section_ids: Sequence[int] | None) -> int:
+    query = select(func.count()).select_from(Article).where(Article.status == "published")
+    if section_ids is not None:
+        query = query.where(Article.section_id.in_(section_ids))
+    return session.scalar(query) or 0
+
+
+def set_variant(session: Session, article: Article, language: str, **fields) -> ArticleVariant:
+    """Create or replace the article's variant in ``language``."""
+    variant = article.variant(language)
+    if variant is None:
+        variant = ArticleVariant(language=language, **fields)
+        article.variants.append(variant)
+    else:
+        for name, value in fields.items():
+            setattr(variant, name, value)
+    session.flush()
+    return variant

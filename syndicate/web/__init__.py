@@ -1,0 +1,1 @@
+"""Web: public feeds and pages, the editor API, the desk."""

@@ -1,0 +1,54 @@
+"""Errors as RFC 9457 problem details under /api; short plain text elsewhere."""
+
+from __future__ import annotations
+
+import logging
+
+import orjson
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from syndicate.errors import SyndicateError
+
+log = logging.getLogger(__name__)
+PROBLEM_TYPE = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str, **extra) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body.update(extra)
+    if request:
+        body["instance"] = request.path
+    return Response(orjson.dumps(body), status=status, mimetype=PROBLEM_TYPE)
+
+
+def _wants_problem() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(SyndicateError)
+    def _domain(exc: SyndicateError):
+        if _wants_problem():
+            return problem(exc.status, exc.title, exc.detail, **exc.extra)
+        return Response(exc.detail + "\n", status=exc.status, mimetype="text/plain")
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if not _wants_problem():
+            return exc
+        detail = exc.description or exc.name
+        if exc.code == 413:
+            limit = app.config["SYNDICATE_MAX_REQUEST_BYTES"]
+            detail = f"the request body is larger than the limit of {limit} bytes"
+        response = problem(exc.code or 500, exc.name, detail)
+        if exc.code == 405 and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if _wants_problem():
+            return problem(500, "Internal error", "an unexpected error occurred; it was logged")
+        return Response("Internal error\n", status=500, mimetype="text/plain")

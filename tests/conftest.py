@@ -33,19 +33,24 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_database() -> str:
-    """A database of this xdist worker's own on the PostgreSQL server, migrated to head."""
-    name = f"syndicate_test_{_worker()}"
+def postgres_database():
+    """A database of this test process's own on the PostgreSQL server, migrated to head.
+
+    Named after the process so that concurrent runs (xdist workers, two checkouts) never share.
+    """
+    name = f"syndicate_test_{_worker()}_{os.getpid()}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
     url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
     engine = db.make_engine(url)
     migrate.upgrade(engine)
     engine.dispose()
-    return url
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _truncate_postgres(url: str) -> None:

@@ -1,5 +1,7 @@
 """The schema comes only from migrations, and they describe exactly the models."""
 
+import os
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -31,7 +33,7 @@ def test_sqlite_empty_to_head_matches_models(tmp_path):
 
 @pytest.mark.postgres
 def test_postgres_empty_to_head_matches_models():
-    name = "syndicate_test_migrations"
+    name = f"syndicate_test_migrations_{os.getpid()}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -11,10 +11,11 @@ __version__ = "0.1.0"
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Wire the application: configuration, each part's ``init_app``, blueprints, CLI."""
-    from syndicate import config, logging_setup
+    from syndicate import config, logging_setup, publication
     from syndicate.i18n import babel
     from syndicate.storage import db
-    from syndicate.web import api, errors, health, security
+    from syndicate.translation import jobs
+    from syndicate.web import api, errors, health, public, security, translation_api
 
     settings = config.load(overrides=test_config)
     app = Flask(__name__, instance_path=settings["SYNDICATE_INSTANCE_PATH"])
@@ -24,6 +25,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     babel.init_app(app)
     errors.init_app(app)
+    jobs.init_app(app)
+    publication.init_app(app)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(translation_api.blueprint)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(public.blueprint)
     return app

@@ -149,6 +149,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Publication folder: rendered feeds (and .gz/.br) are written here, mirroring the URLs.",
     ),
     Setting(
+        "PRERENDER_PAGES",
+        5,
+        int,
+        "Feed pages rendered ahead on every change; older pages are rendered on first request "
+        "and kept until the next change.",
+        _positive,
+    ),
+    Setting(
         "QUEUE_URL",
         "",
         str,
@@ -194,6 +202,37 @@ SETTINGS: tuple[Setting, ...] = (
         True,
         _bool,
         "Enqueue translation into the other language when an article is published or edited.",
+    ),
+    Setting(
+        "TRANSLATION_MAX_ATTEMPTS",
+        3,
+        int,
+        "Runs of a translation job before it is marked failed (transient errors are retried, "
+        "a missing model is not).",
+        _positive,
+    ),
+    Setting(
+        "TRANSLATION_RETRY_DELAY",
+        10.0,
+        float,
+        "Seconds before a failed translation job is retried; doubled after each further attempt.",
+        lambda v: None if v >= 0 else "must be zero or more",
+    ),
+    Setting(
+        "TRANSLATION_LEASE",
+        300,
+        int,
+        "Seconds a running translation job may go without a sign of life before another worker "
+        "takes it over (a dead worker on the same host is noticed at once when a worker starts).",
+        _positive,
+    ),
+    Setting(
+        "TRANSLATION_TEST_DELAY",
+        0.0,
+        float,
+        "Test hook, keep 0: seconds a translation job sleeps after each model batch, before its "
+        "final write, so tests can kill a worker mid-job.",
+        lambda v: None if v >= 0 else "must be zero or more",
     ),
     Setting(
         "LOG_LEVEL",

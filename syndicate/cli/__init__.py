@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from syndicate import __version__
-from syndicate.cli import content, server, tokens
+from syndicate.cli import content, glossary, models, server, tokens, translate, worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,5 +16,10 @@ def main() -> None:
 
 main.add_command(content.init)
 main.add_command(content.import_articles)
+main.add_command(content.publish)
 main.add_command(server.serve)
 main.add_command(tokens.tokens)
+main.add_command(models.models)
+main.add_command(glossary.glossary)
+main.add_command(translate.translate)
+main.add_command(worker.worker)

@@ -14,6 +14,7 @@ from syndicate.cli.appcontext import app_context
 def init(demo: bool) -> None:
     """Migrate the database to the newest schema; with --demo, load the demo content."""
     from syndicate.editorial import demo as demo_content
+    from syndicate.publication import publisher
     from syndicate.storage import db, migrate
 
     with app_context() as app:
@@ -21,7 +22,7 @@ def init(demo: bool) -> None:
         migrate.upgrade(database.engine)
         click.echo(f"database at revision {migrate.current_revision(database.engine)}", err=True)
         if demo:
-            with database.session() as session:
+            with database.session() as session, publisher.for_app(app).deferred():
                 sections, report = demo_content.load(session)
             click.echo(
                 f"demo: {sections} sections created, {report.created} articles created, "
@@ -32,6 +33,26 @@ def init(demo: bool) -> None:
                 click.echo(f"demo line {number}: {message}", err=True)
             if report.errors:
                 sys.exit(1)
+        _publish_all(app)
+
+
+def _publish_all(app) -> None:
+    from syndicate.publication import publisher
+
+    report = publisher.for_app(app).publish_all()
+    click.echo(
+        f"published {report.rendered} feed documents ({len(report.written)} files changed, "
+        f"{len(report.removed)} removed) in {report.seconds * 1000:.0f} ms "
+        f"to {publisher.for_app(app).root}",
+        err=True,
+    )
+
+
+@click.command()
+def publish() -> None:
+    """Render every feed and the OPML into the publication folder (SYNDICATE_FEEDS_DIR)."""
+    with app_context() as app:
+        _publish_all(app)
 
 
 @click.command("import")
@@ -39,9 +60,14 @@ def init(demo: bool) -> None:
 def import_articles(file) -> None:
     """Import articles from a JSON Lines FILE (- for stdin), idempotent by id."""
     from syndicate.editorial.importer import import_lines
+    from syndicate.publication import publisher
     from syndicate.storage import db
 
-    with app_context() as app, db.database(app).session() as session:
+    with (
+        app_context() as app,
+        db.database(app).session() as session,
+        publisher.for_app(app).deferred(),
+    ):
         report = import_lines(session, file)
     for number, message in report.errors:
         click.echo(f"line {number}: {message}", err=True)

@@ -9,8 +9,11 @@ import click
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int, help="Web worker processes.")
-def serve(host: str, port: int, workers: int) -> None:
-    """Serve the site and feeds."""
+@click.option(
+    "--no-worker", is_flag=True, help="Do not start a translation worker (`syndicate worker`)."
+)
+def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
+    """Serve the site and feeds, with a translation worker beside them."""
     from syndicate.web.server import run
 
-    run(host=host, port=port, workers=workers)
+    run(host=host, port=port, workers=workers, translation_worker=not no_worker)

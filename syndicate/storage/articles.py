@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from syndicate.storage.models import Article, ArticleVariant, Section
@@ -90,3 +90,59 @@ def set_variant(session: Session, article: Article, language: str, **fields) -> 
             setattr(variant, name, value)
     session.flush()
     return variant
+
+
+def _feed_query(section_ids: Sequence[int] | None, language: str, include_untranslated: bool):
+    query = select(Article).where(Article.status == "published")
+    if section_ids is not None:
+        query = query.where(Article.section_id.in_(section_ids))
+    if not include_untranslated:
+        # Filtered in SQL, so a page is LIMIT rows whatever the share of untranslated articles.
+        translated = (
+            select(ArticleVariant.id)
+            .where(
+                ArticleVariant.article_id == Article.id,
+                ArticleVariant.language == language,
+                ArticleVariant.status == "ready",
+            )
+            .exists()
+        )
+        query = query.where(or_(Article.language == language, translated))
+    return query
+
+
+def feed_page(
+    session: Session,
+    section_ids: Sequence[int] | None,
+    language: str,
+    *,
+    include_untranslated: bool,
+    limit: int,
+    offset: int = 0,
+) -> list[Article]:
+    """Published articles of these sections (``None``: all) that a feed in ``language`` shows,
+    newest first: written in that language or with a ready translation into it, or every one
+    when ``include_untranslated``. Variants come selectin-loaded (one query for the page)."""
+    query = _feed_query(section_ids, language, include_untranslated)
+    query = query.order_by(Article.published_at.desc(), Article.id.desc())
+    return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def feed_count(
+    session: Session,
+    section_ids: Sequence[int] | None,
+    language: str,
+    *,
+    include_untranslated: bool,
+) -> int:
+    """How many articles ``feed_page`` pages through (same arguments)."""
+    query = _feed_query(section_ids, language, include_untranslated)
+    count = select(func.count()).select_from(query.with_only_columns(Article.id).subquery())
+    return session.scalar(count) or 0
+
+
+def get_published(session: Session, public_id: str) -> Article | None:
+    """The article if it is published (what public pages may show), else ``None``."""
+    return session.scalar(
+        select(Article).where(Article.public_id == public_id, Article.status == "published")
+    )

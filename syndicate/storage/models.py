@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -16,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql import false
 
 
 class UTCDateTime(TypeDecorator):
@@ -135,6 +138,10 @@ class ArticleVariant(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A glossary change touched the source text of this machine translation after it was made;
+    # the next machine translation clears it. A flag, not a comparison, so reading an article
+    # never has to match the glossary against its text.
+    glossary_stale: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     article: Mapped[Article] = relationship(back_populates="variants")
 
@@ -151,3 +158,76 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TranslationJob(Base):
+    """One translation of an article into one language. The row, not the queue message, is the
+    truth: status, attempts and the last error live here, and a message only says "look at job
+    N" (``syndicate.translation.jobs``)."""
+
+    __tablename__ = "translation_jobs"
+    __table_args__ = (
+        Index("ix_translation_jobs_article", "article_id", "language", "status"),
+        # The recovery sweep: running jobs whose lease ran out, queued jobs whose message is lost.
+        Index("ix_translation_jobs_status", "status", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))  # the target language
+    source_revision: Mapped[int] = mapped_column(Integer)  # the article revision to translate
+    force: Mapped[bool] = mapped_column(Boolean, default=False)  # may replace an editor's text
+    reason: Mapped[str] = mapped_column(String(32), default="refresh")
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)  # the last error, kept after a retry succeeds
+    detail: Mapped[str | None] = mapped_column(String(200))  # what a finished job did
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid:boot of the runner
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    run_after: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retry backoff
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    article: Mapped[Article] = relationship()
+
+
+class TranslationMemoryEntry(Base):
+    """A translated segment, reusable exactly when the whole key matches: the normalised
+    segment, the direction, the model and version, and the version of the glossary terms that
+    occur in the segment. A model upgrade or a glossary edit thus misses only what it affects."""
+
+    __tablename__ = "translation_memory"
+    __table_args__ = (
+        UniqueConstraint("segment_hash", "src", "tgt", "model_id", "glossary_version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segment_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the normalised segment
+    src: Mapped[str] = mapped_column(String(8))
+    tgt: Mapped[str] = mapped_column(String(8))
+    model_id: Mapped[str] = mapped_column(String(200))
+    glossary_version: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+    translation: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class GlossaryTerm(Base):
+    """A term editors fixed for one direction: ``Hongqiao`` is always ``虹桥``. A target equal
+    to the source keeps the term as it is (brand names)."""
+
+    __tablename__ = "glossary_terms"
+    __table_args__ = (UniqueConstraint("source_language", "target_language", "source_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_language: Mapped[str] = mapped_column(String(8))
+    target_language: Mapped[str] = mapped_column(String(8))
+    source_term: Mapped[str] = mapped_column(String(200))
+    target_term: Mapped[str] = mapped_column(String(200))
+    # Terms match case-insensitively with any white space: one term per casefolded form.
+    source_key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -57,3 +59,20 @@ def ancestors(section: Section) -> list[Section]:
         seen.add(current.id)
         current = current.parent
     return chain
+
+
+def in_tree_order(sections: Sequence[Section]) -> list[tuple[Section, int]]:
+    """``(section, depth)`` with each parent followed by its children, siblings by position:
+    the order of navigation menus and feed lists. Orphans of a cycle are not listed."""
+    children: dict[int | None, list[Section]] = {}
+    for section in sections:
+        children.setdefault(section.parent_id, []).append(section)
+    for siblings in children.values():
+        siblings.sort(key=lambda s: (s.position, s.slug))
+    ordered: list[tuple[Section, int]] = []
+    stack = [(root, 0) for root in reversed(children.get(None, []))]
+    while stack:
+        section, depth = stack.pop()
+        ordered.append((section, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(section.id, [])))
+    return ordered

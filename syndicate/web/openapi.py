@@ -199,6 +199,7 @@ def document() -> dict:
             },
         },
     }
+    paths.update(_translation_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "syndicate editor API", "version": __version__},
@@ -209,6 +210,7 @@ def document() -> dict:
             "schemas": {
                 "Article": {"type": "object", "properties": article_props},
                 "Section": section_schema,
+                **_translation_schemas(),
                 "Problem": {
                     "type": "object",
                     "properties": {
@@ -225,6 +227,154 @@ def document() -> dict:
                     "description": "RFC 9457 problem details",
                     "content": {"application/problem+json": {"schema": _ref("Problem")}},
                 }
+            },
+        },
+    }
+
+
+def _translation_schemas() -> dict:
+    languages = {"enum": list(CODES)}
+    return {
+        "Translation": {
+            "type": "object",
+            "properties": {
+                "language": languages,
+                "origin": {"enum": ["machine", "editor"], "readOnly": True},
+                "status": {"enum": ["ready", "failed"], "readOnly": True},
+                "model": {"type": ["string", "null"], "readOnly": True},
+                "source_revision": {"type": "integer", "readOnly": True},
+                "stale": {"type": "boolean", "readOnly": True},
+                "title": {"type": "string"},
+                "summary": {"type": "string"},
+                "body_html": {"type": "string", "description": "Sanitized HTML."},
+                "image": {
+                    "type": "object",
+                    "properties": {"caption": {"type": "string"}, "alt": {"type": "string"}},
+                },
+                "error": {"type": ["string", "null"], "readOnly": True},
+            },
+            "required": ["title"],
+        },
+        "Refresh": {
+            "type": "object",
+            "properties": {
+                "language": languages,
+                "force": {"type": "boolean", "description": "Replace editors' translations too."},
+                "only_stale": {"type": "boolean", "description": "Sections only."},
+            },
+        },
+        "Jobs": {
+            "type": "object",
+            "properties": {"jobs": {"type": "array", "items": {"type": "integer"}}},
+        },
+        "Job": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "article": {"type": "string"},
+                "language": languages,
+                "source_revision": {"type": "integer"},
+                "status": {"enum": ["queued", "running", "done", "failed", "superseded"]},
+                "progress": {"type": "number", "minimum": 0, "maximum": 1},
+                "attempts": {"type": "integer"},
+                "error": {"type": ["string", "null"]},
+                "detail": {"type": ["string", "null"]},
+            },
+        },
+        "GlossaryTerm": {
+            "type": "object",
+            "required": ["source_language", "target_language", "source_term"],
+            "properties": {
+                "id": {"type": "integer", "readOnly": True},
+                "source_language": languages,
+                "target_language": languages,
+                "source_term": {"type": "string", "maxLength": 200},
+                "target_term": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "description": "Empty or equal to source_term: keep the term untranslated.",
+                },
+                "stale_translations": {
+                    "type": "integer",
+                    "readOnly": True,
+                    "description": "Machine translations this change made stale.",
+                },
+            },
+        },
+    }
+
+
+def _translation_paths() -> dict:
+    language = {"name": "language", "in": "path", "required": True, "schema": {"enum": list(CODES)}}
+    job_id = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    term_id = {"name": "term_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    refresh_body = {"required": False, **_json(_ref("Refresh"))}
+    queued = _ok("Jobs queued for the worker", _ref("Jobs"))
+    term = _ref("GlossaryTerm")
+    return {
+        "/api/v1/articles/{public_id}/translations/{language}": {
+            "parameters": [_id, language],
+            "get": {
+                "summary": "The article's translation into a language",
+                "responses": {"200": _ok("Translation", _ref("Translation")), **_errors(401, 404)},
+            },
+            "put": {
+                "summary": "Replace the machine translation with an editor's (origin editor)",
+                "requestBody": {"required": True, **_json(_ref("Translation"))},
+                "responses": {
+                    "200": _ok("Stored", _ref("Translation")),
+                    **_errors(401, 404, 413, 422),
+                },
+            },
+        },
+        "/api/v1/articles/{public_id}/translations/refresh": {
+            "parameters": [_id],
+            "post": {
+                "summary": "Queue machine translation of the article again",
+                "requestBody": refresh_body,
+                "responses": {"202": queued, **_errors(401, 404, 422)},
+            },
+        },
+        "/api/v1/sections/{slug}/translations/refresh": {
+            "parameters": [_slug],
+            "post": {
+                "summary": "Queue machine translation of a section's published articles",
+                "requestBody": refresh_body,
+                "responses": {"202": queued, **_errors(401, 404, 422)},
+            },
+        },
+        "/api/v1/jobs/{job_id}": {
+            "parameters": [job_id],
+            "get": {
+                "summary": "A translation job: status, progress, attempts, error",
+                "responses": {"200": _ok("Job", _ref("Job")), **_errors(401, 404)},
+            },
+        },
+        "/api/v1/glossary": {
+            "get": {
+                "summary": "Glossary terms",
+                "parameters": [
+                    {"name": n, "in": "query", "schema": {"enum": list(CODES)}}
+                    for n in ("source_language", "target_language")
+                ],
+                "responses": {"200": _ok("Terms"), **_errors(401)},
+            },
+            "post": {
+                "summary": "Add a term (marks affected machine translations stale)",
+                "requestBody": {"required": True, **_json(term)},
+                "responses": {"201": _ok("Added", term), **_errors(401, 409, 413, 422)},
+            },
+        },
+        "/api/v1/glossary/{term_id}": {
+            "parameters": [term_id],
+            "patch": {
+                "summary": "Change a term (marks affected machine translations stale)",
+                "requestBody": {"required": True, **_json(term)},
+                "responses": {"200": _ok("Changed", term), **_errors(401, 404, 409, 422)},
+            },
+            "delete": {
+                "summary": "Remove a term (marks affected machine translations stale)",
+                "responses": {"200": _ok("Removed", term), **_errors(401, 404)},
             },
         },
     }

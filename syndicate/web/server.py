@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+
 from gunicorn.app.base import BaseApplication
 
 
@@ -20,16 +24,36 @@ class _Gunicorn(BaseApplication):
         return create_app()
 
 
-def run(*, host: str, port: int, workers: int) -> None:
+def run(*, host: str, port: int, workers: int, translation_worker: bool = True) -> None:
     # The config is validated before forking so a bad setting fails once, clearly.
     from syndicate import config
 
-    config.load()
-    _Gunicorn(
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "accesslog": "-",
-            "preload_app": False,
-        }
-    ).run()
+    settings = config.load()
+    # Translation runs in its own process (models take hundreds of MB; requests never wait).
+    worker = None
+    if translation_worker and not settings["SYNDICATE_QUEUE_URL"].startswith("memory:"):
+        worker = subprocess.Popen([sys.executable, "-m", "syndicate", "worker"])
+    try:
+        _Gunicorn(
+            {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "accesslog": "-",
+                "preload_app": False,
+            }
+        ).run()
+    finally:
+        if worker is not None:
+            _stop(worker)
+
+
+def _stop(worker: subprocess.Popen) -> None:
+    """SIGINT lets the worker finish its job; one it cannot finish soon is recovered on the
+    next start, so waiting longer than a few seconds buys nothing."""
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGINT)
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()

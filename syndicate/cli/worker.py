@@ -1,0 +1,32 @@
+"""``syndicate worker``: the process that runs translation jobs."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from syndicate.cli.appcontext import app_context
+
+
+@click.command()
+@click.option(
+    "--threads", default=1, show_default=True, type=click.IntRange(1, 64), help="Jobs at once."
+)
+def worker(threads: int) -> None:
+    """Run translation jobs from the queue (SYNDICATE_QUEUE_URL) until stopped."""
+    from syndicate.errors import SyndicateError
+    from syndicate.translation.worker import WorkerError, run
+
+    with app_context() as app:
+        syndicate_logger = logging.getLogger("syndicate")
+        huey_logger = logging.getLogger("huey")
+        if not huey_logger.handlers:
+            # huey reports retries and crashed workers; without this they would be lost.
+            for handler in syndicate_logger.handlers:
+                huey_logger.addHandler(handler)
+            huey_logger.setLevel(max(syndicate_logger.level, logging.WARNING))
+        try:
+            run(app, threads=threads)
+        except (WorkerError, SyndicateError) as exc:
+            raise click.ClickException(str(exc)) from None

@@ -1,0 +1,264 @@
+"""Build the feed documents of one page of a section's feed (or ``all``) in one language.
+
+One page costs a constant number of queries whatever the page size or the number of
+articles: the section tree, a count, the page's articles, and their variants (selectin).
+Needs an app context (titles and notices come from the gettext catalogs).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
+
+from syndicate.feed import labels
+from syndicate.feed.body import absolute_url, edition_body
+from syndicate.feed.document import FeedDocument, Image, Item, Link, Paging, Provenance
+from syndicate.feed.edition import Edition
+from syndicate.feed.render import atom, jsonfeed, rss
+from syndicate.feed.urls import ALL, FORMATS, FeedKey, section_url
+from syndicate.i18n.babel import gettext
+from syndicate.languages import LANGUAGES, other, tag
+from syndicate.storage import articles as article_store
+from syndicate.storage import sections as section_store
+from syndicate.storage.models import Article, Section
+
+MEDIA_TYPES = {"rss": rss.MEDIA_TYPE, "atom": atom.MEDIA_TYPE, "json": jsonfeed.MEDIA_TYPE}
+#: Year in feed ids (a tag URI needs a date when the authority owned the name; fixed forever).
+FEED_ID_YEAR = 2023
+EMPTY_FEED_UPDATED = datetime(FEED_ID_YEAR, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    """The settings feeds depend on, read once from the Flask config."""
+
+    base_url: str
+    timezone: str
+    page_size: int
+    cache_max_age: int
+    untranslated: str  # "hide" | "original"
+
+    @classmethod
+    def of(cls, settings: FeedSettings | Mapping[str, Any]) -> FeedSettings:
+        """Accept the Flask config (``SYNDICATE_*`` keys) as well."""
+        if isinstance(settings, FeedSettings):
+            return settings
+        return cls(
+            base_url=settings["SYNDICATE_BASE_URL"].rstrip("/"),
+            timezone=settings["SYNDICATE_TIMEZONE"],
+            page_size=settings["SYNDICATE_PAGE_SIZE"],
+            cache_max_age=settings["SYNDICATE_CACHE_MAX_AGE"],
+            untranslated=settings["SYNDICATE_UNTRANSLATED"],
+        )
+
+    @property
+    def fallback(self) -> bool:
+        return self.untranslated == "original"
+
+    @property
+    def ttl_minutes(self) -> int:
+        return max(1, self.cache_max_age // 60)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    """One page of one feed: a document per format, and how many pages the feed has."""
+
+    documents: dict[str, FeedDocument]
+    page_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The articles of one page of a section (as editions in the reader's language)."""
+
+    editions: list[Edition]
+    page_count: int
+
+
+def select_page(
+    session: Session, settings: FeedSettings, language: str, section: Section | None, page: int
+) -> Selection | None:
+    """What page ``page`` of ``section`` (``None``: all, else with its descendants) shows to
+    readers of ``language``, for feeds and HTML listings alike; ``None`` past the last page."""
+    section_ids = None if section is None else section_store.subtree_ids(session, section)
+    fallback = settings.fallback
+    count = article_store.feed_count(session, section_ids, language, include_untranslated=fallback)
+    page_count = max(1, math.ceil(count / settings.page_size))
+    if not 1 <= page <= page_count:
+        return None
+    articles = article_store.feed_page(
+        session,
+        section_ids,
+        language,
+        include_untranslated=fallback,
+        limit=settings.page_size,
+        offset=(page - 1) * settings.page_size,
+    )
+    # The SQL filter and the variants are two reads: a translation deleted in between is skipped.
+    editions = [Edition.choose(article, language, fallback=fallback) for article in articles]
+    return Selection([e for e in editions if e is not None], page_count)
+
+
+def build_page(
+    session: Session,
+    settings: FeedSettings | Mapping[str, Any],
+    language: str,
+    section: str,
+    page: int,
+) -> FeedPage | None:
+    """Page ``page`` of the feed of ``section`` (a slug or ``all``) in ``language``; ``None`` if
+    the language or section does not exist or the page is past the last (page 1 always exists).
+    """
+    settings = FeedSettings.of(settings)
+    if language not in LANGUAGES:
+        return None
+    row = None
+    if section != ALL:
+        row = section_store.get(session, section)
+        if row is None:
+            return None
+    selection = select_page(session, settings, language, row, page)
+    if selection is None:
+        return None
+    page_count = selection.page_count
+    items = tuple(_item(edition, settings) for edition in selection.editions)
+    document = FeedDocument(
+        id=feed_id(settings.base_url, language, section),
+        title=labels.feed_title(row, language),
+        description=labels.feed_description(row, language),
+        language=tag(language),
+        home_url=section_url(settings.base_url, language, section),
+        self_url=FeedKey(language, section, FORMATS[0], page).url(settings.base_url),
+        updated=_feed_updated(row, items),
+        items=items,
+        ttl_minutes=settings.ttl_minutes,
+    )
+    documents = {
+        fmt: dataclasses.replace(
+            document,
+            self_url=FeedKey(language, section, fmt, page).url(settings.base_url),
+            paging=_paging(settings.base_url, language, section, fmt, page, page_count),
+            alternates=_feed_alternates(settings.base_url, language, section, fmt),
+        )
+        for fmt in FORMATS
+    }
+    return FeedPage(documents, page_count)
+
+
+def affected_sections(session: Session, slugs: Iterable[str]) -> set[str]:
+    """The feeds (section slugs and ``all``) that contain articles of sections ``slugs``: the
+    sections themselves (even deleted ones, whose files must go), their ancestors, and all."""
+    affected = set(slugs) | {ALL}
+    by_id = {}
+    by_slug = {}
+    for row in section_store.list_all(session):
+        by_id[row.id] = row
+        by_slug[row.slug] = row
+    for slug in list(affected):
+        row = by_slug.get(slug)
+        seen = set()
+        while row is not None and row.id not in seen:
+            seen.add(row.id)
+            affected.add(row.slug)
+            row = by_id.get(row.parent_id)
+    return affected
+
+
+def host(base_url: str) -> str:
+    return urlsplit(base_url).hostname or "localhost"
+
+
+def feed_id(base_url: str, language: str, section: str) -> str:
+    """One id per feed and language, the same for every format and page (they are one feed)."""
+    return f"tag:{host(base_url)},{FEED_ID_YEAR}:feed/{language}/{section}"
+
+
+def item_id(base_url: str, article: Article, language: str) -> str:
+    """Never changes (edits, re-translation, a move to another section) and differs per
+    language: readers dedupe by it. ``language`` is the feed's, not the text's, so an item
+    keeps its id when a translation replaces the original shown before it."""
+    day = article.created_at.date().isoformat()
+    return f"tag:{host(base_url)},{day}:article/{article.public_id}/{language}"
+
+
+def _item(edition: Edition, settings: FeedSettings) -> Item:
+    base_url = settings.base_url
+    article, variant = edition.article, edition.variant
+    image = None
+    if article.image_url:
+        image = Image(
+            url=absolute_url(article.image_url, base_url, edition.page_url(base_url)),
+            caption=variant.image_caption,
+            alt=variant.image_alt,
+        )
+    provenance = None
+    if edition.is_translation:
+        provenance = Provenance(variant.origin, tag(article.language), variant.engine)
+    title = variant.title.strip()
+    return Item(
+        id=item_id(base_url, article, edition.language),
+        url=edition.url(base_url),
+        title=title if labels.has_text(title) else gettext(edition.language, "Untitled"),
+        summary=variant.summary,
+        content_html=edition_body(edition, base_url=base_url, timezone=settings.timezone),
+        language=edition.text_tag,
+        published=edition.published,
+        updated=edition.updated,
+        authors=(article.author.strip(),) if labels.has_text(article.author) else (),
+        categories=tuple(t for t in article.tags or () if isinstance(t, str) and t.strip()),
+        image=image,
+        alternates=tuple(
+            Link(url, hreflang=tag(code)) for code, url in edition.other_versions(base_url)
+        ),
+        provenance=provenance,
+    )
+
+
+def _feed_updated(section: Section | None, items: tuple[Item, ...]) -> datetime:
+    """The newest change among the items; for an empty page, when the section changed (or a
+    fixed instant for ``all``), so that the bytes only change when the content does."""
+    if items:
+        return max(item.updated for item in items)
+    if section is not None:
+        return section.updated_at
+    return EMPTY_FEED_UPDATED
+
+
+def _paging(
+    base_url: str, language: str, section: str, fmt: str, page: int, page_count: int
+) -> Paging:
+    """RFC 5005 links; first and last also on a single page, so a program knows it has all."""
+
+    def url(number: int) -> str:
+        return FeedKey(language, section, fmt, number).url(base_url)
+
+    return Paging(
+        first=url(1),
+        previous=url(page - 1) if page > 1 else None,
+        next=url(page + 1) if page < page_count else None,
+        last=url(page_count),
+    )
+
+
+def _feed_alternates(base_url: str, language: str, section: str, fmt: str) -> tuple[Link, ...]:
+    """The same feed in the other language (same format), then in the other formats."""
+    links = [
+        Link(FeedKey(code, section, fmt).url(base_url), type=MEDIA_TYPES[fmt], hreflang=tag(code))
+        for code in other(language)
+    ]
+    links.extend(
+        Link(
+            FeedKey(language, section, f).url(base_url), type=MEDIA_TYPES[f], hreflang=tag(language)
+        )
+        for f in FORMATS
+        if f != fmt
+    )
+    return tuple(links)

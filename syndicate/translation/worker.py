@@ -1,0 +1,62 @@
+"""The worker process (``syndicate worker``): runs translation jobs from the queue.
+
+The only process that loads models: the engine (CTranslate2, SentencePiece) is made on the first
+job and kept for the life of the process. On start it recovers jobs a dead worker left running,
+then runs huey's consumer: ``threads`` workers plus the scheduler (retries with a delay and the
+minutely recovery sweep). SIGINT stops after the running jobs; SIGTERM stops at once (the
+interrupted jobs are recovered by the next worker).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from syndicate.translation import jobs
+
+log = logging.getLogger(__name__)
+
+
+class WorkerError(RuntimeError):
+    pass
+
+
+def prepare(app: Flask) -> None:
+    """Point Argos at our packages directory (and writable HOME/XDG folders) before anything
+    imports argostranslate, and say early which directions cannot be translated."""
+    from syndicate.translation import packages
+
+    packages_dir = app.config["SYNDICATE_ARGOS_PACKAGES_DIR"]
+    packages.prepare_argos_environment(packages_dir)
+    _name, state, healthy = jobs._health(app)
+    if not healthy:
+        log.warning(
+            "no model for %s: those jobs will fail until `syndicate models install` adds them",
+            ", ".join(state["missing"]),
+        )
+
+
+def run(app: Flask, *, threads: int = 1) -> None:
+    if app.config["SYNDICATE_QUEUE_URL"].startswith("memory:"):
+        raise WorkerError(
+            "SYNDICATE_QUEUE_URL=memory: runs jobs inside the process that enqueues them; "
+            "a worker needs sqlite:///PATH or redis://HOST:PORT/DB"
+        )
+    from huey.consumer import Consumer
+
+    prepare(app)
+    queue = jobs.queue_for(app)
+    jobs.recover(app)
+    consumer = Consumer(
+        queue.huey,
+        workers=threads,
+        worker_type="thread",
+        periodic=True,
+        initial_delay=0.05,
+        backoff=1.5,
+        max_delay=1.0,  # an idle worker notices a new job within a second
+        check_worker_health=True,
+    )
+    log.info("translation worker %s: %s thread(s)", jobs.worker_id(), threads)
+    consumer.run()

@@ -1,0 +1,179 @@
+"""Editor API for translation, under /api/v1: editors' translations, refreshes, jobs, glossary.
+
+Nothing here translates: refreshes only queue jobs (202) for the worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+
+from syndicate.editorial.representation import rfc3339
+from syndicate.errors import FieldError, NotFound, ValidationFailed
+from syndicate.storage import db
+from syndicate.storage import glossary as glossary_store
+from syndicate.storage import jobs as job_store
+from syndicate.storage.models import Article, ArticleVariant, TranslationJob
+from syndicate.translation import jobs, service
+from syndicate.web.api import json_response, read_json
+from syndicate.web.auth import require
+
+blueprint = Blueprint("translation_api", __name__, url_prefix="/api/v1")
+
+
+def _optional_json() -> dict[str, Any]:
+    """A refresh's body is optional: none (even with a JSON content type), or a JSON object."""
+    if not request.content_length and "Transfer-Encoding" not in request.headers:
+        return {}
+    body = read_json()
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise ValidationFailed(FieldError("body", "must be a JSON object"))
+    return body
+
+
+def _flag(body: dict[str, Any], name: str) -> bool:
+    value = body.get(name, False)
+    if not isinstance(value, bool):
+        raise ValidationFailed(FieldError(name, "must be true or false"))
+    return value
+
+
+def _language(body: dict[str, Any]) -> str | None:
+    value = body.get("language")
+    if value is not None and not isinstance(value, str):
+        raise ValidationFailed(FieldError("language", "must be a language code"))
+    return value
+
+
+def _accepted(job_ids: list[int]) -> Response:
+    return json_response({"jobs": job_ids}, 202)
+
+
+def translation_json(article: Article, variant: ArticleVariant) -> dict[str, Any]:
+    return {
+        "language": variant.language,
+        "origin": variant.origin,
+        "status": variant.status,
+        "model": variant.engine,
+        "source_revision": variant.source_revision,
+        "stale": variant.source_revision < article.revision or variant.glossary_stale,
+        "title": variant.title,
+        "summary": variant.summary,
+        "body_html": variant.body_html,
+        "image": {"caption": variant.image_caption, "alt": variant.image_alt},
+        "error": variant.error,
+        "updated_at": rfc3339(variant.updated_at),
+    }
+
+
+def job_json(job: TranslationJob) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "article": job.article.public_id,
+        "language": job.language,
+        "source_revision": job.source_revision,
+        "status": job.status,
+        "progress": job.progress,
+        "attempts": job.attempts,
+        "error": job.error,
+        "detail": job.detail,
+        "force": job.force,
+        "reason": job.reason,
+        "created_at": rfc3339(job.created_at),
+        "started_at": rfc3339(job.started_at),
+        "finished_at": rfc3339(job.finished_at),
+    }
+
+
+# Translations of an article ------------------------------------------------------------------
+
+
+@blueprint.get("/articles/<public_id>/translations/<language>")
+@require("editor")
+def get_translation(public_id: str, language: str):
+    article, variant = service.get_translation(db.session(), public_id, language)
+    return json_response(translation_json(article, variant))
+
+
+@blueprint.put("/articles/<public_id>/translations/<language>")
+@require("editor")
+def put_translation(public_id: str, language: str):
+    fields = service.parse_translation(read_json())
+    article, variant = service.put_translation(
+        current_app._get_current_object(), db.session(), public_id, language, fields
+    )
+    return json_response(translation_json(article, variant))
+
+
+@blueprint.post("/articles/<public_id>/translations/refresh")
+@require("editor")
+def refresh_article(public_id: str):
+    body = _optional_json()
+    job_ids = jobs.refresh_article(
+        current_app._get_current_object(),
+        public_id,
+        language=_language(body),
+        force=_flag(body, "force"),
+    )
+    return _accepted(job_ids)
+
+
+@blueprint.post("/sections/<slug>/translations/refresh")
+@require("editor")
+def refresh_section(slug: str):
+    body = _optional_json()
+    job_ids = jobs.refresh_many(
+        current_app._get_current_object(),
+        section=slug,
+        only_stale=_flag(body, "only_stale"),
+        language=_language(body),
+        force=_flag(body, "force"),
+    )
+    return _accepted(job_ids)
+
+
+@blueprint.get("/jobs/<int:job_id>")
+@require("editor")
+def get_job(job_id: int):
+    job = job_store.get(db.session(), job_id)
+    if job is None:
+        raise NotFound(f"no translation job {job_id}")
+    return json_response(job_json(job))
+
+
+# Glossary ------------------------------------------------------------------------------------
+
+
+@blueprint.get("/glossary")
+@require("editor")
+def list_glossary():
+    terms = glossary_store.list_terms(
+        db.session(), request.args.get("source_language"), request.args.get("target_language")
+    )
+    return json_response({"items": [service.term_json(t) for t in terms]})
+
+
+@blueprint.post("/glossary")
+@require("editor")
+def add_term():
+    fields = service.parse_term(read_json(), partial=False)
+    term, stale = service.add_term(db.session(), fields)
+    return json_response({**service.term_json(term), "stale_translations": stale}, 201)
+
+
+@blueprint.patch("/glossary/<int:term_id>")
+@require("editor")
+def update_term(term_id: int):
+    fields = service.parse_term(read_json(), partial=True)
+    term, stale = service.update_term(db.session(), term_id, fields)
+    return json_response({**service.term_json(term), "stale_translations": stale})
+
+
+@blueprint.delete("/glossary/<int:term_id>")
+@require("editor")
+def delete_term(term_id: int):
+    stale = service.delete_term(db.session(), term_id)
+    return json_response({"id": term_id, "stale_translations": stale})

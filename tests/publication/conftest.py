@@ -1,0 +1,52 @@
+"""A demo newsroom published to a temporary feeds/ folder, and counters of queries and renders."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from syndicate.editorial import demo
+from syndicate.publication import publisher
+from syndicate.storage import db
+from tests.conftest import _token, make_app
+
+
+@pytest.fixture
+def demo_app(tmp_path, sqlite_url):
+    app = make_app(tmp_path, sqlite_url)
+    with (
+        app.app_context(),
+        db.database(app).session() as session,
+        publisher.for_app(app).deferred(),
+    ):
+        demo.load(session)
+    yield app
+    db.database(app).dispose()
+
+
+@pytest.fixture
+def demo_client(demo_app):
+    return demo_app.test_client()
+
+
+@pytest.fixture
+def demo_editor(demo_app):
+    return {"Authorization": f"Bearer {_token(demo_app, 'editor')}"}
+
+
+@contextmanager
+def count_queries(app):
+    """Counts every SQL statement the app's engine executes while the block runs."""
+    counter = {"queries": 0}
+
+    def before(*_args, **_kwargs):
+        counter["queries"] += 1
+
+    engine = db.database(app).engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", before)

@@ -1,0 +1,72 @@
+"""``syndicate serve`` runs a translation worker beside the web server, and stops it on exit."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.translation_jobs.conftest import ROOT, cli_env, wait_for
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _children(pid: int) -> dict[int, str]:
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ")
+                found[int(stat.parent.name)] = cmdline.decode()
+        except (OSError, IndexError, ValueError):
+            continue  # exited while we looked
+    return found
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("flags", [[], ["--no-worker"]], ids=["with-worker", "no-worker"])
+def test_serve_starts_and_stops_a_worker(tmp_path, sqlite_url, packages_dir, argos_home, flags):
+    env = cli_env(
+        argos_home,
+        DATABASE_URL=sqlite_url,
+        QUEUE_URL=f"sqlite:///{tmp_path / 'queue.db'}",
+        ARGOS_PACKAGES_DIR=packages_dir,
+        INSTANCE_PATH=tmp_path / "instance",
+        FEEDS_DIR=tmp_path / "feeds",
+    )
+    port = _free_port()
+    command = ["serve", "--port", str(port), "--workers", "1", *flags]
+    with (tmp_path / "serve.log").open("wb") as log:
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "syndicate", *command],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(lambda: _healthy(port), timeout=30)
+            workers = [p for p, cmd in _children(serve.pid).items() if "syndicate worker" in cmd]
+            assert len(workers) == (0 if flags else 1)
+        finally:
+            serve.send_signal(signal.SIGTERM)
+            serve.wait(timeout=30)
+    for pid in workers:
+        assert not Path(f"/proc/{pid}").exists()  # stopped and reaped with the server

@@ -95,7 +95,8 @@ class Engine:
         self.calls = 0
         self.segments_translated = 0
         self._models: dict[tuple[str, str], _Model] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held while a model loads (seconds)
+        self._count_lock = threading.Lock()
 
     # Discovery (pure: no model loaded) ---------------------------------------------------------
 
@@ -169,7 +170,7 @@ class Engine:
         decoded = iter(self._decode(model, h) for h in hypotheses)
         for i, pieces in zip(todo, chunks, strict=True):
             results[i] = " ".join(next(decoded) for _ in pieces).strip()
-        with self._lock:
+        with self._count_lock:
             self.calls += 1
             self.segments_translated += len(todo)
         return results

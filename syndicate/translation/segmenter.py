@@ -77,6 +77,22 @@ def _is_boundary(text: str, term_start: int, end: int, lang: str) -> bool:
     return not _abbreviation_blocks(text[:term_start], following)
 
 
+def ends_with_abbreviation(text: str) -> bool:
+    """Whether the full stop after ``text`` likely belongs to an abbreviation ("Mr", "U.S",
+    "Inc", an initial), whatever follows."""
+    m = _WORD_BEFORE.search(text)
+    if not m:
+        return False
+    word = m.group(1)
+    low = word.lower()
+    return (
+        low in _ALWAYS_ABBR
+        or low in _MAYBE_ABBR
+        or (len(word) == 1 and word.isupper())
+        or bool(_DOTTED.match(word))
+    )
+
+
 def _abbreviation_blocks(before: str, following: str) -> bool:
     m = _WORD_BEFORE.search(before)
     if not m:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from syndicate.translation import placeholders
+from syndicate.translation import placeholders, segmenter
 
 _CJK = r"\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "，。！？：；、（）“”‘’「」『』《》【】…—"
@@ -69,10 +69,17 @@ _SPACE_AROUND_FULLWIDTH = re.compile(rf"\s*([{_CJK_PUNCT}])\s*")
 
 def _fix_chinese(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
-    text = _ZH_PUNCT.sub(lambda m: _TO_FULLWIDTH[m.group(1)], text)
+    text = _ZH_PUNCT.sub(_fullwidth_punct, text)
     text = _PAREN.sub(_fullwidth_paren, text)
     text = _SPACE_AROUND_FULLWIDTH.sub(r"\1", text)
     return _drop_spaces_between_cjk(text)
+
+
+def _fullwidth_punct(m: re.Match[str]) -> str:
+    mark = m.group(1)
+    if mark == "." and segmenter.ends_with_abbreviation(m.string[: m.start()]):
+        return mark  # "KINGDOM Coffee Inc. 的" keeps its abbreviation
+    return _TO_FULLWIDTH[mark]
 
 
 def _fullwidth_paren(m: re.Match[str]) -> str:

@@ -101,7 +101,7 @@ def test_dropped_or_scrambled_placeholders_never_lose_a_tag():
 
 
 def test_rebuild_wants_one_translation_per_segment():
-    template, segments = extract("<p>One. Two.</p>", "en")
+    template, _ = extract("<p>One. Two.</p>", "en")
     with pytest.raises(ValueError, match="expected 2 translations, got 1"):
         rebuild(template, ["ONE."], "en")
 

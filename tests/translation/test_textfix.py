@@ -20,6 +20,10 @@ from syndicate.translation.textfix import fix, join_sentences
         ("⟦1⟧你好⟦/1⟧ ⟦2⟧世界⟦/2⟧. 再见", "⟦1⟧你好⟦/1⟧⟦2⟧世界⟦/2⟧。再见"),
         ("等等... 然后", "等等... 然后"),
         ('他说: "好."', '他说："好。"'),
+        (
+            "KINGDOM Coffee Inc. 和 J. K. Rowling 见面.",
+            "KINGDOM Coffee Inc. 和 J. K. Rowling 见面。",
+        ),
     ],
 )
 def test_chinese(raw, fixed):
@@ -35,6 +39,10 @@ def test_chinese(raw, fixed):
         ("你好。再见！", "你好. 再见!"),
         ("a（1）b：c", "a (1) b: c"),
         ("  spaced\tout  ", "spaced out"),
+        (
+            "Hi,world;again: 1,000 and 3.5 at example.com",
+            "Hi, world; again: 1,000 and 3.5 at example.com",
+        ),
     ],
 )
 def test_english(raw, fixed):

@@ -152,9 +152,17 @@ SETTINGS: tuple[Setting, ...] = (
         "PRERENDER_PAGES",
         5,
         int,
-        "Feed pages rendered ahead on every change; older pages are rendered on first request "
-        "and kept until the next change.",
-        _positive,
+        "Feed pages rendered ahead on every change (1–10); older pages are rendered on first "
+        "request and kept until the next change.",
+        lambda v: None if 1 <= v <= 10 else "must be between 1 and 10",
+    ),
+    Setting(
+        "FEED_CACHE_MB",
+        32,
+        int,
+        "Memory each web worker may keep for feed bodies (LRU); the rest is read from "
+        "the publication folder (the OS page cache keeps it hot).",
+        lambda v: None if v >= 0 else "must be zero or more",
     ),
     Setting(
         "QUEUE_URL",

@@ -67,12 +67,19 @@ class FeedSettings:
         return max(1, self.cache_max_age // 60)
 
 
+#: How many pages past the requested one ``select_page`` counts (``PRERENDER_PAGES`` must not
+#: exceed it, or the publisher would stop short).
+LOOKAHEAD_PAGES = 10
+
+
 @dataclass(frozen=True, slots=True)
 class FeedPage:
     """One page of one feed: a document per format, and how many pages the feed has."""
 
     documents: dict[str, FeedDocument]
+    #: Pages known to exist: all of them when ``complete``, else a lower bound.
     page_count: int
+    complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +88,7 @@ class Selection:
 
     editions: list[Edition]
     page_count: int
+    complete: bool = True
 
 
 def select_page(
@@ -88,11 +96,19 @@ def select_page(
 ) -> Selection | None:
     """What page ``page`` of ``section`` (``None``: all, else with its descendants) shows to
     readers of ``language``, for feeds and HTML listings alike; ``None`` past the last page."""
+    if page < 1:
+        return None
     section_ids = None if section is None else section_store.subtree_ids(session, section)
     fallback = settings.fallback
-    count = article_store.feed_count(session, section_ids, language, include_untranslated=fallback)
-    page_count = max(1, math.ceil(count / settings.page_size))
-    if not 1 <= page <= page_count:
+    # Count no further than LOOKAHEAD_PAGES past this page: enough to pre-render and link the
+    # next pages, and the cost stays O(page size) however long the feed is.
+    limit = (page + LOOKAHEAD_PAGES) * settings.page_size + 1
+    count = article_store.feed_count(
+        session, section_ids, language, include_untranslated=fallback, limit=limit
+    )
+    complete = count < limit
+    page_count = max(1, math.ceil(min(count, limit - 1) / settings.page_size))
+    if page > page_count:
         return None
     articles = article_store.feed_page(
         session,
@@ -104,7 +120,7 @@ def select_page(
     )
     # The SQL filter and the variants are two reads: a translation deleted in between is skipped.
     editions = [Edition.choose(article, language, fallback=fallback) for article in articles]
-    return Selection([e for e in editions if e is not None], page_count)
+    return Selection([e for e in editions if e is not None], page_count, complete)
 
 
 def build_page(
@@ -145,12 +161,14 @@ def build_page(
         fmt: dataclasses.replace(
             document,
             self_url=FeedKey(language, section, fmt, page).url(settings.base_url),
-            paging=_paging(settings.base_url, language, section, fmt, page, page_count),
+            paging=_paging(
+                settings.base_url, language, section, fmt, page, page_count, selection.complete
+            ),
             alternates=_feed_alternates(settings.base_url, language, section, fmt),
         )
         for fmt in FORMATS
     }
-    return FeedPage(documents, page_count)
+    return FeedPage(documents, page_count, selection.complete)
 
 
 def affected_sections(session: Session, slugs: Iterable[str]) -> set[str]:
@@ -233,9 +251,16 @@ def _feed_updated(section: Section | None, items: tuple[Item, ...]) -> datetime:
 
 
 def _paging(
-    base_url: str, language: str, section: str, fmt: str, page: int, page_count: int
+    base_url: str,
+    language: str,
+    section: str,
+    fmt: str,
+    page: int,
+    page_count: int,
+    complete: bool,
 ) -> Paging:
-    """RFC 5005 links; first and last also on a single page, so a program knows it has all."""
+    """RFC 5005 links; first and last also on a single page, so a program knows it has all.
+    ``last`` is left out of a feed too long to count cheaply (RFC 5005 makes it optional)."""
 
     def url(number: int) -> str:
         return FeedKey(language, section, fmt, number).url(base_url)
@@ -244,7 +269,7 @@ def _paging(
         first=url(1),
         previous=url(page - 1) if page > 1 else None,
         next=url(page + 1) if page < page_count else None,
-        last=url(page_count),
+        last=url(page_count) if complete else None,
     )
 
 

@@ -116,9 +116,19 @@ class Publisher:
         started = time.perf_counter()
         report = Report()
         expected: set[str] = set()
-        for section in sorted(sections):
-            for language in CODES:
-                self._publish_feed(session, language, section, report, expected)
+        feeds = [(section, language) for section in sorted(sections) for language in CODES]
+        # Page 1 of every affected feed first: it is what subscribers poll, so it should be
+        # fresh soonest; older pages (for backfilling partners) follow.
+        pages: dict[tuple[str, str], build.FeedPage | None] = {}
+        for section, language in feeds:
+            pages[section, language] = self._render_page(
+                session, language, section, 1, report, expected
+            )
+        for (section, language), first in pages.items():
+            if first is not None:
+                for number in range(2, min(first.page_count, self.prerender_pages) + 1):
+                    self._render_page(session, language, section, number, report, expected)
+            self._drop_stale_pages(language, section, first, report)
         if prune:
             self._prune(sections, expected, report)
         report.seconds = time.perf_counter() - started
@@ -132,32 +142,31 @@ class Publisher:
         )
         return report
 
-    def _publish_feed(self, session, language, section, report, expected) -> None:
-        page_count = None
-        page = 1
-        while page_count is None or page <= min(page_count, self.prerender_pages):
-            built = build.build_page(session, self.app.config, language, section, page)
-            if built is None:  # the section is gone: its files are pruned below
-                break
-            page_count = built.page_count
-            for fmt in FORMATS:
-                key = FeedKey(language, section, fmt, page)
-                self.renders += 1
-                report.rendered += 1
-                expected.add(key.path)
-                if files.write(self.root, key.path, render(built.documents[fmt], fmt)):
-                    report.written.append(key.path)
-            page += 1
-        # Older pages rendered on request before this change are now shifted: drop them, and
-        # any page past the new last one.
+    def _render_page(self, session, language, section, number, report, expected):
+        built = build.build_page(session, self.app.config, language, section, number)
+        if built is None:  # the section is gone (its files are removed below)
+            return None
+        for fmt in FORMATS:
+            key = FeedKey(language, section, fmt, number)
+            self.renders += 1
+            report.rendered += 1
+            expected.add(key.path)
+            if files.write(self.root, key.path, render(built.documents[fmt], fmt)):
+                report.written.append(key.path)
+        return built
+
+    def _drop_stale_pages(self, language, section, first, report) -> None:
+        """Older pages rendered on request before this change are shifted now: drop them, and
+        every page past the new last one (all of them if the section is gone)."""
         for relative in files.existing(self.root / language / section):
             key = parse_feed_path(f"{language}/{section}/{relative}")
             if key is None:
                 continue
-            if key.page > self.prerender_pages or (page_count and key.page > page_count):
+            past_end = first is None or (first.complete and key.page > first.page_count)
+            if key.page > self.prerender_pages or past_end:
                 files.remove(self.root, key.path)
                 report.removed.append(key.path)
-        if page_count is None:
+        if first is None:
             for fmt in FORMATS:
                 path = FeedKey(language, section, fmt).path
                 if files.remove(self.root, path):

@@ -1,9 +1,11 @@
 """The feed fast path: a WSGI layer answering ``/feeds/…`` and ``/feeds.opml`` from the files
 the publisher wrote, before Flask routing, with no database query and no rendering.
 
-Each worker process keeps the bytes of the files it served, keyed by path and checked against
-the file's inode, size and mtime on every request (one ``stat``): the publisher replaces files
-atomically, so a worker notices a change on the next request and never serves a stale feed.
+Every request checks the file with one ``stat`` (inode, size, mtime): the publisher replaces
+files atomically, so each worker notices a change on its next request and never serves a stale
+feed. Validators (ETag, Last-Modified) are kept for every file seen, which makes 304s cheap;
+bodies (identity, gzip, brotli) are kept in a bounded LRU cache (``SYNDICATE_FEED_CACHE_MB``),
+so a crawler fetching every page of every feed cannot grow a worker without limit.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
@@ -22,37 +26,49 @@ from syndicate.feed.render import MEDIA_TYPES
 from syndicate.feed.urls import FEEDS_PREFIX, OPML_PATH, parse_feed_path
 from syndicate.publication import files
 
+EXTENSION = "syndicate.feed_files"
 # Strong ETags differ per content coding (RFC 9110 8.8.3); the stem is the content hash.
 ETAG_SUFFIX = {"identity": "", "gzip": "-gz", "br": "-br"}
 OPML_TYPE = "text/x-opml; charset=utf-8"
-EXTENSION = "syndicate.feed_files"
 _DECOMPRESS = {"gzip": gzip.decompress, "br": brotli.decompress}
+
+Signature = tuple[int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
-class Published:
-    signature: tuple[int, int, int]
-    body: dict[str, bytes]  # by content coding: "identity", "gzip", "br"
-    etag: str  # of the identity bytes; "-gz"/"-br" suffixed for the compressed ones
+class Validators:
+    signature: Signature
+    etag: str  # content hash of the identity bytes
     last_modified: str
     mtime: int
 
 
-def _load(path: Path, signature: tuple[int, int, int]) -> Published:
-    data = path.read_bytes()
+def _signature(st: os.stat_result) -> Signature:
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _read_version(path: Path) -> tuple[bytes, Signature] | None:
+    """The file's bytes and the signature of exactly that version (fstat of the open file)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(), _signature(os.fstat(handle.fileno()))
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _bodies(path: Path, data: bytes) -> dict[str, bytes]:
     body = {"identity": data}
     for coding, suffix in files.ENCODINGS.items():
         try:
             blob = path.with_name(path.name + suffix).read_bytes()
             # A publish in progress may have replaced the copy already: never pair mismatches.
-            body[coding] = (
-                blob if _DECOMPRESS[coding](blob) == data else files.compress(data)[coding]
-            )
-        except (FileNotFoundError, OSError, brotli.error, EOFError):
-            body[coding] = files.compress(data)[coding]
-    digest = hashlib.sha256(data).hexdigest()[:24]
-    mtime = signature[2] // 1_000_000_000
-    return Published(signature, body, digest, formatdate(mtime, usegmt=True), mtime)
+            if _DECOMPRESS[coding](blob) == data:
+                body[coding] = blob
+                continue
+        except (OSError, brotli.error, EOFError):
+            pass
+        body[coding] = files.compress(data)[coding]
+    return body
 
 
 def _accepts(header: str, coding: str) -> bool:
@@ -76,11 +92,45 @@ def _accepts(header: str, coding: str) -> bool:
 
 
 def negotiate(accept_encoding: str) -> str:
+    if not accept_encoding:
+        return "identity"
     if _accepts(accept_encoding, "br"):
         return "br"
     if _accepts(accept_encoding, "gzip"):
         return "gzip"
     return "identity"
+
+
+class BodyCache:
+    """LRU of response bodies by (path, signature), bounded in bytes; thread-safe (gthread)."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._entries: OrderedDict[str, tuple[Signature, dict[str, bytes]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, relative: str, signature: Signature) -> dict[str, bytes] | None:
+        with self._lock:
+            entry = self._entries.get(relative)
+            if entry is None or entry[0] != signature:
+                return None
+            self._entries.move_to_end(relative)
+            return entry[1]
+
+    def put(self, relative: str, signature: Signature, bodies: dict[str, bytes]) -> None:
+        cost = sum(len(b) for b in bodies.values())
+        with self._lock:
+            old = self._entries.pop(relative, None)
+            if old is not None:
+                self.size -= sum(len(b) for b in old[1].values())
+            if cost > self.max_bytes:
+                return  # larger than the whole cache: served from the file every time
+            self._entries[relative] = (signature, bodies)
+            self.size += cost
+            while self.size > self.max_bytes:
+                _key, (_sig, evicted) = self._entries.popitem(last=False)
+                self.size -= sum(len(b) for b in evicted.values())
 
 
 class FeedFiles:
@@ -90,21 +140,54 @@ class FeedFiles:
         self.wsgi_app = wsgi_app
         self.root = Path(app.config["SYNDICATE_FEEDS_DIR"])
         self.max_age = app.config["SYNDICATE_CACHE_MAX_AGE"]
-        self.cache: dict[str, Published] = {}
+        self.validators: dict[str, Validators] = {}
+        self.bodies = BodyCache(app.config["SYNDICATE_FEED_CACHE_MB"] * 1024 * 1024)
 
-    def lookup(self, relative: str) -> Published | None:
+    def lookup(self, relative: str) -> Validators | None:
+        """The validators of the file now published at ``relative`` (``None``: no such file)."""
         path = self.root / relative
         try:
-            st = os.stat(path)
+            signature = _signature(os.stat(path))
         except (FileNotFoundError, NotADirectoryError):
-            self.cache.pop(relative, None)
+            self.validators.pop(relative, None)
             return None
-        signature = (st.st_ino, st.st_size, st.st_mtime_ns)
-        entry = self.cache.get(relative)
-        if entry is None or entry.signature != signature:
-            entry = _load(path, signature)
-            self.cache[relative] = entry
-        return entry
+        known = self.validators.get(relative)
+        if known is not None and known.signature == signature:
+            return known
+        return self._load(relative)
+
+    def _load(self, relative: str) -> Validators | None:
+        path = self.root / relative
+        version = _read_version(path)
+        if version is None:
+            return None
+        data, signature = version
+        mtime = signature[2] // 1_000_000_000
+        known = Validators(
+            signature,
+            hashlib.sha256(data).hexdigest()[:24],
+            formatdate(mtime, usegmt=True),
+            mtime,
+        )
+        self.validators[relative] = known
+        self.bodies.put(relative, signature, _bodies(path, data))
+        return known
+
+    def body(self, relative: str, known: Validators, coding: str) -> tuple[Validators, bytes]:
+        """The body in ``coding`` of the version ``known`` names, or of the newer one now there
+        (with its validators): a body is never paired with another version's ETag."""
+        cached = self.bodies.get(relative, known.signature)
+        if cached is None:
+            path = self.root / relative
+            version = _read_version(path)
+            if version is None or version[1] != known.signature:
+                fresh = self._load(relative)
+                if fresh is None:
+                    raise FileNotFoundError(relative)
+                return self.body(relative, fresh, coding)
+            cached = _bodies(path, version[0])
+            self.bodies.put(relative, known.signature, cached)
+        return known, cached[coding]
 
     def __call__(self, environ, start_response):
         method = environ["REQUEST_METHOD"]
@@ -119,33 +202,39 @@ class FeedFiles:
             relative, media_type = OPML_PATH, OPML_TYPE
         else:
             return self.wsgi_app(environ, start_response)
-        entry = self.lookup(relative) if media_type else None
-        if entry is None:  # unknown feed, or an older page not rendered yet: Flask decides
+        known = self.lookup(relative) if media_type else None
+        if known is None:  # unknown feed, or an older page not rendered yet: Flask decides
             return self.wsgi_app(environ, start_response)
-        return self.respond(environ, start_response, entry, media_type, method == "HEAD")
+        try:
+            return self.respond(environ, start_response, relative, known, media_type)
+        except FileNotFoundError:  # removed while we answered (its section was deleted)
+            return self.wsgi_app(environ, start_response)
 
-    def respond(self, environ, start_response, entry: Published, media_type: str, head: bool):
+    def respond(self, environ, start_response, relative: str, known: Validators, media_type):
         coding = negotiate(environ.get("HTTP_ACCEPT_ENCODING", ""))
-        etag = f'"{entry.etag}{ETAG_SUFFIX[coding]}"'
-        headers = [
-            ("ETag", etag),
-            ("Last-Modified", entry.last_modified),
-            ("Cache-Control", f"public, max-age={self.max_age}"),
-            ("Vary", "Accept-Encoding"),
-            ("Access-Control-Allow-Origin", "*"),
-        ]
-        if self.not_modified(environ, entry):
-            start_response("304 Not Modified", headers)
+        if self.not_modified(environ, known):
+            start_response("304 Not Modified", self._headers(known, coding))
             return [b""]
-        body = entry.body[coding]
+        known, body = self.body(relative, known, coding)
+        headers = self._headers(known, coding)
         headers.append(("Content-Type", media_type))
         headers.append(("Content-Length", str(len(body))))
         if coding != "identity":
             headers.append(("Content-Encoding", coding))
         start_response("200 OK", headers)
-        return [b""] if head else [body]
+        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
-    def not_modified(self, environ, entry: Published) -> bool:
+    def _headers(self, known: Validators, coding: str) -> list[tuple[str, str]]:
+        return [
+            ("ETag", f'"{known.etag}{ETAG_SUFFIX[coding]}"'),
+            ("Last-Modified", known.last_modified),
+            ("Cache-Control", f"public, max-age={self.max_age}"),
+            ("Vary", "Accept-Encoding"),
+            ("Access-Control-Allow-Origin", "*"),
+        ]
+
+    @staticmethod
+    def not_modified(environ, known: Validators) -> bool:
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         if if_none_match is not None:
             # Any coding of the same bytes is the same version (RFC 9110 weak comparison).
@@ -153,13 +242,13 @@ class FeedFiles:
                 return True
             for tag in if_none_match.split(","):
                 tag = tag.strip().removeprefix("W/").strip('"')
-                if tag.split("-", 1)[0] == entry.etag:
+                if tag.split("-", 1)[0] == known.etag:
                     return True
             return False
         since = environ.get("HTTP_IF_MODIFIED_SINCE")
         if since:
             try:
-                return entry.mtime <= parsedate_to_datetime(since).timestamp()
+                return known.mtime <= parsedate_to_datetime(since).timestamp()
             except (TypeError, ValueError, IndexError):
                 return False
         return False

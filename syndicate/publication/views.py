@@ -37,9 +37,7 @@ def feed(relative: str):
     def start_response(status, headers):
         captured["status"], captured["headers"] = status, headers
 
-    body = files.respond(
-        request.environ, start_response, entry, MEDIA_TYPES[key.fmt], request.method == "HEAD"
-    )
+    body = files.respond(request.environ, start_response, relative, entry, MEDIA_TYPES[key.fmt])
     return Response(body, status=captured["status"], headers=captured["headers"])
 
 

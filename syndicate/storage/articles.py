@@ -6,10 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from syndicate.languages import CODES
 from syndicate.storage.models import Article, ArticleVariant, Section
+
+#: Translation states ``ArticleFilter.translation`` can select (the desk's filter).
+TRANSLATION_STATES = ("stale", "failed", "missing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +22,37 @@ class ArticleFilter:
     language: str | None = None
     status: str | None = None
     updated_since: datetime | None = None
+    #: One of TRANSLATION_STATES: articles with a translation in that state.
+    translation: str | None = None
+
+
+def _translation_condition(state: str):
+    def translated(*conditions):
+        return (
+            select(ArticleVariant.id)
+            .where(
+                ArticleVariant.article_id == Article.id,
+                ArticleVariant.language != Article.language,
+                *conditions,
+            )
+            .exists()
+        )
+
+    if state == "failed":
+        return translated(ArticleVariant.status == "failed")
+    if state == "stale":
+        behind = or_(
+            ArticleVariant.source_revision < Article.revision, ArticleVariant.glossary_stale
+        )
+        return translated(ArticleVariant.status == "ready", behind)
+    if state == "missing":
+        return or_(
+            *(
+                and_(Article.language != code, ~translated(ArticleVariant.language == code))
+                for code in CODES
+            )
+        )
+    raise ValueError(f"translation state must be one of {', '.join(TRANSLATION_STATES)}")
 
 
 def get(session: Session, public_id: str) -> Article | None:
@@ -43,6 +78,8 @@ def list_page(
         query = query.where(Article.status == filters.status)
     if filters.updated_since:
         query = query.where(Article.modified_at >= filters.updated_since)
+    if filters.translation:
+        query = query.where(_translation_condition(filters.translation))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.order_by(Article.modified_at.desc(), Article.id.desc()).limit(limit).offset(offset)
@@ -98,16 +135,18 @@ def _feed_query(section_ids: Sequence[int] | None, language: str, include_untran
         query = query.where(Article.section_id.in_(section_ids))
     if not include_untranslated:
         # Filtered in SQL, so a page is LIMIT rows whatever the share of untranslated articles.
-        translated = (
+        # The original is a variant too, so one EXISTS covers "written in it or translated into
+        # it": PostgreSQL plans `language = :l OR EXISTS (...)` as a scan of every variant.
+        readable = (
             select(ArticleVariant.id)
             .where(
                 ArticleVariant.article_id == Article.id,
                 ArticleVariant.language == language,
-                ArticleVariant.status == "ready",
+                or_(ArticleVariant.origin == "source", ArticleVariant.status == "ready"),
             )
             .exists()
         )
-        query = query.where(or_(Article.language == language, translated))
+        query = query.where(readable)
     return query
 
 
@@ -134,10 +173,15 @@ def feed_count(
     language: str,
     *,
     include_untranslated: bool,
+    limit: int | None = None,
 ) -> int:
-    """How many articles ``feed_page`` pages through (same arguments)."""
-    query = _feed_query(section_ids, language, include_untranslated)
-    count = select(func.count()).select_from(query.with_only_columns(Article.id).subquery())
+    """How many articles ``feed_page`` pages through (same arguments), counting at most
+    ``limit``: an exact count of a 100,000-article feed reads all of them, a capped one stays
+    O(page size)."""
+    query = _feed_query(section_ids, language, include_untranslated).with_only_columns(Article.id)
+    if limit is not None:
+        query = query.limit(limit)
+    count = select(func.count()).select_from(query.subquery())
     return session.scalar(count) or 0
 
 

@@ -390,7 +390,9 @@ def test_queries_per_page_do_not_grow_with_the_page_size(make_demo_app, database
             built = build_page(session, app.config, "en", "hongqiao-yrd", 1)
             assert len(built.documents["rss"].items) == size
     assert len(per_size[1]) == len(per_size[3]) <= 5, per_size[3]
-    article_pages = [s for s in per_size[3] if "FROM articles" in s and "LIMIT" in s]
+    article_pages = [
+        s for s in per_size[3] if "FROM articles" in s and "LIMIT" in s and "count(" not in s
+    ]
     assert len(article_pages) == 1
 
 

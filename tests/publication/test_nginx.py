@@ -1,0 +1,141 @@
+"""The README's nginx snippet, run by a real nginx on the published feeds/ folder: the same bytes
+and headers as syndicate's own fast path, and the precompressed .gz served as it is."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks import nginx
+from syndicate.config import PROJECT_ROOT
+from syndicate.editorial import demo
+from syndicate.publication import publisher
+from syndicate.storage import db
+from tests.conftest import make_app
+
+MEDIA = {
+    "rss": "application/rss+xml; charset=utf-8",
+    "atom": "application/atom+xml; charset=utf-8",
+    "json": "application/feed+json; charset=utf-8",
+    "opml": "text/x-opml; charset=utf-8",
+}
+SAME_HEADERS = ("Content-Type", "Cache-Control", "Access-Control-Allow-Origin", "Last-Modified")
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory, sqlite_template):
+    """The published demo newsroom, once for the module: no test here changes it."""
+    tmp_path = tmp_path_factory.mktemp("nginx-demo")
+    database = tmp_path / "syndicate.db"
+    shutil.copy(sqlite_template, database)
+    app = make_app(tmp_path, f"sqlite:///{database}", SYNDICATE_AUTO_TRANSLATE=False)
+    with app.app_context(), db.database(app).session() as session:
+        demo.load(session)
+    publisher.for_app(app).publish_all()
+    yield app
+    db.database(app).dispose()
+
+
+@pytest.fixture(scope="module")
+def demo_client(demo_app):
+    return demo_app.test_client()
+
+
+@pytest.fixture(scope="module")
+def feeds_server(demo_app, tmp_path_factory):
+    if nginx.executable() is None:
+        message = "nginx is not installed: apt-get install nginx (.ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    root = Path(demo_app.config["SYNDICATE_FEEDS_DIR"])
+    process, port = nginx.start(tmp_path_factory.mktemp("nginx"), feeds_dir=root)
+    yield root, port
+    nginx.stop(process)
+
+
+def fetch(port: int, path: str, headers: dict | None = None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def published_urls(root: Path) -> list[str]:
+    urls = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix not in (".gz", ".br") and not path.name.startswith("."):
+            relative = path.relative_to(root).as_posix()
+            urls.append("/feeds.opml" if relative == "feeds.opml" else f"/feeds/{relative}")
+    return urls
+
+
+def test_readme_shows_the_snippet_that_is_tested():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```nginx\n(.*?)```", readme, flags=re.DOTALL)
+    assert nginx.SNIPPET.read_text(encoding="utf-8") in blocks
+
+
+def test_nginx_serves_the_same_feeds_as_the_app(demo_app, demo_client, feeds_server):
+    root, port = feeds_server
+    urls = published_urls(root)
+    assert "/feeds.opml" in urls
+    assert {url.rsplit(".", 1)[1] for url in urls} == set(MEDIA)
+    for url in urls:
+        status, headers, body = fetch(port, url)
+        ours = demo_client.get(url)
+        assert status == 200, url
+        assert ours.status_code == 200, url
+        assert body == ours.data, url  # byte-identical
+        assert headers["Content-Type"] == MEDIA[url.rsplit(".", 1)[1]], url
+        for name in SAME_HEADERS:
+            assert headers[name] == ours.headers[name], (url, name)
+        assert headers["ETag"], url
+        assert "Accept-Encoding" in headers["Vary"], url
+        assert "Content-Encoding" not in headers, url
+
+
+def test_gzip_static_serves_the_published_gz(demo_client, feeds_server):
+    root, port = feeds_server
+    for url in ("/feeds/en/all.rss", "/feeds/zh/top-news.atom", "/feeds/zh/business.json"):
+        status, headers, body = fetch(port, url, {"Accept-Encoding": "gzip"})
+        relative = url.removeprefix("/feeds/")
+        assert status == 200
+        assert headers["Content-Encoding"] == "gzip"
+        assert headers["Vary"] == "Accept-Encoding"
+        # The file syndicate wrote, not a compression of nginx's own.
+        assert body == (root / f"{relative}.gz").read_bytes()
+        assert gzip.decompress(body) == (root / relative).read_bytes()
+        ours = demo_client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert gzip.decompress(ours.data) == gzip.decompress(body)
+        plain = fetch(port, url)[1]
+        assert headers["ETag"] != plain["ETag"]  # a strong ETag names one representation
+
+
+def test_conditional_gets_are_answered_304(feeds_server):
+    _root, port = feeds_server
+    _status, headers, _body = fetch(port, "/feeds/en/all.json")
+    for condition in (
+        {"If-None-Match": headers["ETag"]},
+        {"If-Modified-Since": headers["Last-Modified"]},
+    ):
+        status, again, body = fetch(port, "/feeds/en/all.json", condition)
+        assert status == 304
+        assert body == b""
+        assert again["Cache-Control"] == "public, max-age=300"
+    assert fetch(port, "/feeds/en/all.json", {"If-None-Match": '"other"'})[0] == 200
+
+
+def test_the_publishers_own_files_are_not_served(feeds_server):
+    root, port = feeds_server
+    assert (root / ".publish.lock").exists()
+    assert fetch(port, "/feeds/.publish.lock")[0] == 404

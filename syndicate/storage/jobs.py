@@ -202,6 +202,21 @@ def touch(session: Session, job_ids: Sequence[int]) -> None:
         )
 
 
+def latest_for_articles(
+    session: Session, article_ids: Sequence[int]
+) -> dict[tuple[int, str], TranslationJob]:
+    """The newest job of each (article, target language) among ``article_ids``."""
+    if not article_ids:
+        return {}
+    newest = (
+        select(func.max(TranslationJob.id))
+        .where(TranslationJob.article_id.in_(article_ids))
+        .group_by(TranslationJob.article_id, TranslationJob.language)
+    )
+    rows = session.scalars(select(TranslationJob).where(TranslationJob.id.in_(newest)))
+    return {(job.article_id, job.language): job for job in rows}
+
+
 def counts(session: Session) -> dict[str, int]:
     query = select(TranslationJob.status, func.count()).group_by(TranslationJob.status)
     return {status: n for status, n in session.execute(query)}

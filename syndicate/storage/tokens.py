@@ -37,6 +37,10 @@ def authenticate(session: Session, token: str) -> ApiToken | None:
     return row
 
 
+def get(session: Session, token_id: int) -> ApiToken | None:
+    return session.get(ApiToken, token_id)
+
+
 def touch(row: ApiToken, when: datetime | None = None) -> None:
     row.last_used_at = when or utcnow()
 

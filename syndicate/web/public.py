@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, g, render_template, request
+from flask import Blueprint, current_app, g, redirect, render_template, request
 
 from syndicate.errors import NotFound
 from syndicate.feed import labels
@@ -55,6 +55,10 @@ class FeedLink:
     type: str
     title: str
     tag: str
+    #: "RSS", "Atom", "JSON Feed": the link text in the Subscribe block.
+    format_name: str = ""
+    #: The feed's language, in its own words ("中文"), for the other language's feeds.
+    language_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +130,8 @@ def _feed_links(slug: str, section: Section | None, languages: tuple[str, ...]) 
             MEDIA_TYPES[fmt],
             labels.format_title(labels.feed_title(section, code), fmt, code),
             tag(code),
+            labels.FORMAT_NAMES[fmt],
+            LANGUAGES[code].native_name,
         )
         for code in languages
         for fmt in FORMATS
@@ -142,6 +148,15 @@ def _chrome(language: str, current: str, mark: str = "page") -> dict:
         "home": home_url(_settings().base_url, language),
         "opml": opml_url(_settings().base_url),
     }
+
+
+@blueprint.get("/")
+def root():
+    """``/`` has no language: the reader's (Accept-Language), else the first one."""
+    language = request.accept_languages.best_match(CODES) or CODES[0]
+    response = redirect(home_url(_settings().base_url, language), 302)
+    response.vary.add("Accept-Language")
+    return response
 
 
 @blueprint.get("/<lang>/")

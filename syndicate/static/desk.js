@@ -1,0 +1,62 @@
+// Follows the translation jobs shown on a desk page until they finish. Without JavaScript the
+// page shows each job as it was when loaded, and reloading it shows the news.
+(function () {
+  "use strict";
+  var url = document.body.dataset.jobsUrl;
+  var delay = 1000;
+
+  function pending() {
+    return document.querySelectorAll('[data-job][data-finished="false"]');
+  }
+
+  function show(job) {
+    document.querySelectorAll('[data-job="' + job.id + '"]').forEach(function (node) {
+      node.dataset.status = job.status;
+      node.dataset.finished = job.finished ? "true" : "false";
+      node.querySelector("progress").value = job.percent;
+      node.querySelector(".job-label").textContent = job.status_label;
+      var error = node.querySelector(".job-error");
+      error.textContent = job.error || "";
+      error.hidden = !job.error;
+    });
+  }
+
+  function poll() {
+    var nodes = pending();
+    if (!nodes.length) {
+      document.querySelectorAll(".jobs-finished").forEach(function (note) {
+        note.hidden = false;
+      });
+      return;
+    }
+    var params = new URLSearchParams();
+    nodes.forEach(function (node) {
+      params.append("id", node.dataset.job);
+    });
+    fetch(url + "?" + params, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.ok ? response.json() : { jobs: [] };
+      })
+      .then(function (body) {
+        var seen = {};
+        body.jobs.forEach(function (job) {
+          seen[job.id] = true;
+          show(job);
+        });
+        nodes.forEach(function (node) {
+          // A job that is gone (its article was deleted) will never finish: stop asking.
+          if (body.jobs.length && !seen[node.dataset.job]) node.dataset.finished = "true";
+        });
+      })
+      .catch(function () {
+        // Offline for a moment: try again at the next tick.
+      })
+      .then(function () {
+        window.setTimeout(poll, delay);
+      });
+  }
+
+  if (url && pending().length) {
+    window.setTimeout(poll, delay);
+  }
+})();

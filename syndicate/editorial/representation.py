@@ -34,9 +34,7 @@ def translation_state(article: Article, language: str) -> dict[str, Any]:
         "status": variant.status,
         "model": variant.engine,
         "source_revision": variant.source_revision,
-        # An editor's translation is stale too when the original changed after it; a machine
-        # one also when a glossary edit touched its source text.
-        "stale": variant.source_revision < article.revision or variant.glossary_stale,
+        "stale": variant.behind,
         "title": variant.title,
         "error": variant.error,
         "updated_at": rfc3339(variant.updated_at),

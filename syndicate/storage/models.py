@@ -145,6 +145,12 @@ class ArticleVariant(Base):
 
     article: Mapped[Article] = relationship(back_populates="variants")
 
+    @property
+    def behind(self) -> bool:
+        """The original changed after this text was made (an editor's translation too), or a
+        glossary edit touched its source. ``storage.articles`` has the same test in SQL."""
+        return self.source_revision < self.article.revision or self.glossary_stale
+
 
 class ApiToken(Base):
     __tablename__ = "api_tokens"

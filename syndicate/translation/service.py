@@ -68,12 +68,7 @@ def engine_for(app: Flask):
 
 def is_stale(article: Article, variant: ArticleVariant | None) -> bool:
     """Worth refreshing: missing, failed, older than the original, or hit by a glossary edit."""
-    return (
-        variant is None
-        or variant.status != "ready"
-        or variant.source_revision < article.revision
-        or variant.glossary_stale
-    )
+    return variant is None or variant.status != "ready" or variant.behind
 
 
 # One article, for a job ------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def translation_json(article: Article, variant: ArticleVariant) -> dict[str, Any
         "status": variant.status,
         "model": variant.engine,
         "source_revision": variant.source_revision,
-        "stale": variant.source_revision < article.revision or variant.glossary_stale,
+        "stale": variant.behind,
         "title": variant.title,
         "summary": variant.summary,
         "body_html": variant.body_html,

@@ -302,3 +302,18 @@ def test_stale_write_race_through_storage(app, newsroom, client, editor):
     stored = client.get("/api/v1/articles/yrd-branches-cooperate", headers=editor).get_json()
     assert stored["title"] == "Alice"
     assert stored["revision"] == 2
+
+
+def test_each_problem_is_reported_once(client, editor, newsroom):
+    response = client.post(
+        "/api/v1/articles",
+        json={"section": "top-news", "language": "en", "title": ""},
+        headers=editor,
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [{"field": "title", "message": "must not be empty"}]
+    missing = client.post("/api/v1/articles", json={"section": "top-news"}, headers=editor)
+    assert {(e["field"], e["message"]) for e in missing.get_json()["errors"]} == {
+        ("language", "is required"),
+        ("title", "is required"),
+    }

@@ -89,3 +89,15 @@ def test_pages_write_the_day_of_the_site_time_zone(demo_app, language, published
     listing = lxml.html.fromstring(demo_app.test_client().get(f"/{language}/top-news/").data)
     times = {t.get("datetime"): t.text for t in listing.iter("time")}
     assert times[LATE.isoformat()] == local_date(LATE, language, "Asia/Shanghai")
+
+
+def test_desk_datetimes_are_local_and_to_the_minute():
+    from datetime import UTC, datetime
+
+    from syndicate.i18n.dates import local_datetime
+
+    moment = datetime(2023, 7, 16, 23, 30, 5, tzinfo=UTC)
+    # CLDR puts a narrow no-break space before AM/PM.
+    assert local_datetime(moment, "en", "Asia/Shanghai") == "Jul 17, 2023, 7:30\u202fAM"
+    assert local_datetime(moment, "zh", "Asia/Shanghai") == "2023年7月17日 07:30"
+    assert local_datetime(moment, "en", "UTC").startswith("Jul 16, 2023, 11:30")

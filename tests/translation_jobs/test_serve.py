@@ -70,3 +70,40 @@ def test_serve_starts_and_stops_a_worker(tmp_path, sqlite_url, packages_dir, arg
             serve.wait(timeout=30)
     for pid in workers:
         assert not Path(f"/proc/{pid}").exists()  # stopped and reaped with the server
+
+
+def test_serve_starts_a_new_worker_when_one_dies(tmp_path, sqlite_url, packages_dir, argos_home):
+    env = cli_env(
+        argos_home,
+        DATABASE_URL=sqlite_url,
+        QUEUE_URL=f"sqlite:///{tmp_path / 'queue.db'}",
+        ARGOS_PACKAGES_DIR=packages_dir,
+        INSTANCE_PATH=tmp_path / "instance",
+        FEEDS_DIR=tmp_path / "feeds",
+    )
+    port = _free_port()
+
+    def workers(pid: int) -> list[int]:
+        return [p for p, cmd in _children(pid).items() if "syndicate worker" in cmd]
+
+    with (tmp_path / "serve.log").open("wb") as log:
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "syndicate", "serve", "--port", str(port), "--workers", "1"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(lambda: _healthy(port) and len(workers(serve.pid)) == 1, timeout=30)
+            (first,) = workers(serve.pid)
+            subprocess.run(["kill", "-9", str(first)], check=True)
+            wait_for(lambda: workers(serve.pid) not in ([], [first]), timeout=30)
+            (second,) = workers(serve.pid)
+            assert second != first
+            assert _healthy(port)  # the web server never noticed
+        finally:
+            serve.send_signal(signal.SIGTERM)
+            serve.wait(timeout=30)
+    assert "exited with" in (tmp_path / "serve.log").read_text()
+    assert not Path(f"/proc/{second}").exists()

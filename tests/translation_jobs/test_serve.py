@@ -41,9 +41,10 @@ def _healthy(port: int) -> bool:
         return False
 
 
-@pytest.mark.parametrize("flags", [[], ["--no-worker"]], ids=["with-worker", "no-worker"])
-def test_serve_starts_and_stops_a_worker(tmp_path, sqlite_url, packages_dir, argos_home, flags):
-    env = cli_env(
+@pytest.fixture
+def serve_env(tmp_path, sqlite_url, packages_dir, argos_home):
+    """The embedded default's settings on a temporary instance, with the tiny models."""
+    return cli_env(
         argos_home,
         DATABASE_URL=sqlite_url,
         QUEUE_URL=f"sqlite:///{tmp_path / 'queue.db'}",
@@ -51,6 +52,11 @@ def test_serve_starts_and_stops_a_worker(tmp_path, sqlite_url, packages_dir, arg
         INSTANCE_PATH=tmp_path / "instance",
         FEEDS_DIR=tmp_path / "feeds",
     )
+
+
+@pytest.mark.parametrize("flags", [[], ["--no-worker"]], ids=["with-worker", "no-worker"])
+def test_serve_starts_and_stops_a_worker(tmp_path, serve_env, flags):
+    env = serve_env
     port = _free_port()
     command = ["serve", "--port", str(port), "--workers", "1", *flags]
     with (tmp_path / "serve.log").open("wb") as log:
@@ -72,15 +78,8 @@ def test_serve_starts_and_stops_a_worker(tmp_path, sqlite_url, packages_dir, arg
         assert not Path(f"/proc/{pid}").exists()  # stopped and reaped with the server
 
 
-def test_serve_starts_a_new_worker_when_one_dies(tmp_path, sqlite_url, packages_dir, argos_home):
-    env = cli_env(
-        argos_home,
-        DATABASE_URL=sqlite_url,
-        QUEUE_URL=f"sqlite:///{tmp_path / 'queue.db'}",
-        ARGOS_PACKAGES_DIR=packages_dir,
-        INSTANCE_PATH=tmp_path / "instance",
-        FEEDS_DIR=tmp_path / "feeds",
-    )
+def test_serve_starts_a_new_worker_when_one_dies(tmp_path, serve_env):
+    env = serve_env
     port = _free_port()
 
     def workers(pid: int) -> list[int]:

@@ -6,27 +6,11 @@ CTranslate2 model and SentencePiece tokenizer, so outputs are exact and assertab
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-SUPPORT = Path(__file__).resolve().parents[1] / "support"
-
-
-def load_support(name: str) -> ModuleType:
-    """Import tests/support/<name>.py by path: argostranslate's wheel installs a top-level
-    ``tests`` package into site-packages that shadows ours."""
-    module_name = f"syndicate_test_support_{name}"
-    if module_name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(module_name, SUPPORT / f"{name}.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
+from tests.support import fake_minisbd, tiny_argos
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +28,8 @@ def argos_env(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def tiny_archives(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    tiny = load_support("tiny_argos")
-    sbd = load_support("fake_minisbd").fake_minisbd_bytes()
+    tiny = tiny_argos
+    sbd = fake_minisbd.fake_minisbd_bytes()
     return tiny.build_tiny_packages(tmp_path_factory.mktemp("argos-build"), sbd)
 
 

@@ -9,7 +9,6 @@ engine); the worker tests start real ``syndicate worker`` processes on SQLite an
 from __future__ import annotations
 
 import fcntl
-import importlib.util
 import os
 import shutil
 import signal
@@ -19,29 +18,15 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from syndicate.storage import db
 from tests.conftest import make_app
+from tests.support import fake_minisbd, tiny_argos
 
 ROOT = Path(__file__).resolve().parents[2]
-SUPPORT = ROOT / "tests" / "support"
 REDIS_URL = os.environ.get("SYNDICATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def load_support(name: str) -> ModuleType:
-    """tests/support/<name>.py by path: argostranslate's wheel ships a top-level ``tests``
-    package that can shadow ours."""
-    module_name = f"syndicate_test_support_{name}"
-    if module_name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(module_name, SUPPORT / f"{name}.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
 
 
 # Argos packages --------------------------------------------------------------------------------
@@ -98,8 +83,8 @@ def tiny_archives(tmp_path_factory) -> dict[str, Path]:
     with _shared(tmp_path_factory, "tiny-argos-archives") as root:
         built = sorted(root.glob("*.argosmodel"))
         if len(built) != 2:
-            tiny = load_support("tiny_argos")
-            sbd = load_support("fake_minisbd").fake_minisbd_bytes()
+            tiny = tiny_argos
+            sbd = fake_minisbd.fake_minisbd_bytes()
             built = tiny.build_tiny_packages(root, sbd)
     return {path.name.split("-")[1]: path for path in built}  # {"en_zh": …, "zh_en": …}
 

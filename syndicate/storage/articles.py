@@ -98,24 +98,6 @@ def delete(session: Session, article: Article) -> None:
     session.flush()
 
 
-def published_page(
-    session: Session, section_ids: Sequence[int] | None, *, limit: int, offset: int = 0
-) -> list[Article]:
-    """Published articles, newest first: what a feed page shows. Uses ix_articles_feed."""
-    query = select(Article).where(Article.status == "published")
-    if section_ids is not None:
-        query = query.where(Article.section_id.in_(section_ids))
-    query = query.order_by(Article.published_at.desc(), Article.id.desc())
-    return list(session.scalars(query.limit(limit).offset(offset)))
-
-
-def published_count(session: Session, section_ids: Sequence[int] | None) -> int:
-    query = select(func.count()).select_from(Article).where(Article.status == "published")
-    if section_ids is not None:
-        query = query.where(Article.section_id.in_(section_ids))
-    return session.scalar(query) or 0
-
-
 def set_variant(session: Session, article: Article, language: str, **fields) -> ArticleVariant:
     """Create or replace the article's variant in ``language``."""
     variant = article.variant(language)

@@ -27,6 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     jobs.init_app(app)
     publication.init_app(app)
+    health.add_check(app, publication.health)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(translation_api.blueprint)
     app.register_blueprint(health.blueprint)

@@ -146,15 +146,50 @@ SETTINGS: tuple[Setting, ...] = (
         "FEEDS_DIR",
         str(PROJECT_ROOT / "feeds"),
         str,
-        "Publication folder: rendered feeds (and .gz/.br) are written here, mirroring the URLs.",
+        "This host's publication folder: a copy of the published documents (feeds and "
+        ".gz/.br, mirroring the URLs) kept in step with the database, served by the app's "
+        "fast path or nginx. Each web host has its own.",
     ),
     Setting(
         "PRERENDER_PAGES",
         5,
         int,
-        "Feed pages rendered ahead on every change (1–10); older pages are rendered on first "
-        "request and kept until the next change.",
+        "Newest archive pages of each feed rendered ahead (1–10); older archive pages are "
+        "rendered on their first request, then kept for every host.",
         lambda v: None if 1 <= v <= 10 else "must be between 1 and 10",
+    ),
+    Setting(
+        "ARCHIVE_MAX_AGE",
+        86400,
+        int,
+        "Cache-Control max-age (seconds) of RFC 5005 archive pages, which only change when one "
+        "of their own articles does.",
+        lambda v: None if v >= 0 else "must be zero or more",
+    ),
+    Setting(
+        "PUBLISH_LEASE",
+        120,
+        int,
+        "Seconds a publisher may hold a dirty document before another publisher takes it over "
+        "(a publisher that died).",
+        _positive,
+    ),
+    Setting(
+        "PUBLISH_POLL",
+        0.2,
+        float,
+        "Seconds between looks at the outbox and the publication when nothing notifies "
+        "(the embedded SQLite default; with PostgreSQL or Redis, LISTEN/NOTIFY or pub/sub wake "
+        "publishers and hosts at once).",
+        lambda v: None if 0 < v <= 60 else "must be between 0 and 60",
+    ),
+    Setting(
+        "MIRROR_INTERVAL",
+        5.0,
+        float,
+        "Seconds between catch-ups of a host's folder with the database even without a "
+        "notification (a lost one heals within this time).",
+        lambda v: None if 0 < v <= 3600 else "must be between 0 and 3600",
     ),
     Setting(
         "FEED_CACHE_MB",

@@ -17,6 +17,7 @@ def main() -> None:
 main.add_command(content.init)
 main.add_command(content.import_articles)
 main.add_command(content.publish)
+main.add_command(content.mirror)
 main.add_command(server.serve)
 main.add_command(tokens.tokens)
 main.add_command(models.models)

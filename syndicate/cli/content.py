@@ -14,7 +14,6 @@ from syndicate.cli.appcontext import app_context
 def init(demo: bool) -> None:
     """Migrate the database to the newest schema; with --demo, load the demo content."""
     from syndicate.editorial import demo as demo_content
-    from syndicate.publication import publisher
     from syndicate.storage import db, migrate
 
     with app_context() as app:
@@ -22,7 +21,7 @@ def init(demo: bool) -> None:
         migrate.upgrade(database.engine)
         click.echo(f"database at revision {migrate.current_revision(database.engine)}", err=True)
         if demo:
-            with database.session() as session, publisher.for_app(app).deferred():
+            with database.session() as session:
                 sections, report = demo_content.load(session)
             click.echo(
                 f"demo: {sections} sections created, {report.created} articles created, "
@@ -36,23 +35,60 @@ def init(demo: bool) -> None:
         _publish_all(app)
 
 
-def _publish_all(app) -> None:
-    from syndicate.publication import publisher
+def _publish_all(app, *, everything: bool = False) -> None:
+    """Publish what is dirty (everything on a first run, or when asked) in this process, and
+    bring this host's folder up to date: the service starts with every feed in place."""
+    from syndicate import publication
+    from syndicate.publication import mirror, publisher
+    from syndicate.storage import db, documents
 
-    report = publisher.for_app(app).publish_all()
+    with db.database(app).session() as session:
+        first = documents.generation(session)[0] == 0
+    if everything or first:
+        publisher.for_app(app).mark_everything()
+    report = publication.settle(app)
     click.echo(
-        f"published {report.rendered} feed documents ({len(report.written)} files changed, "
-        f"{len(report.removed)} removed) in {report.seconds * 1000:.0f} ms "
-        f"to {publisher.for_app(app).root}",
+        f"published {len(report.stored)} documents ({report.rendered} rendered, "
+        f"{len(report.removed)} removed) in {report.seconds * 1000:.0f} ms; "
+        f"{mirror.for_app(app).root} is up to date",
         err=True,
     )
 
 
 @click.command()
-def publish() -> None:
-    """Render every feed and the OPML into the publication folder (SYNDICATE_FEEDS_DIR)."""
+@click.option("--no-wait", is_flag=True, help="Only mark every document dirty for the publishers.")
+def publish(no_wait: bool) -> None:
+    """Render every feed and the OPML again (into the database and this host's folder)."""
     with app_context() as app:
-        _publish_all(app)
+        if no_wait:
+            from syndicate.publication import publisher
+
+            publisher.for_app(app).mark_everything()
+            click.echo("every document is marked; `syndicate worker` publishes them", err=True)
+            return
+        _publish_all(app, everything=True)
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Bring the folder up to date, then exit.")
+def mirror(once: bool) -> None:
+    """Keep this host's publication folder (SYNDICATE_FEEDS_DIR) in step with the database."""
+    import signal
+    import threading
+
+    from syndicate.publication import mirror as folder
+
+    with app_context() as app:
+        copy = folder.for_app(app)
+        report = copy.sync()
+        copy.verify()
+        click.echo(f"{copy.root} at generation {report.generation}", err=True)
+        if once:
+            return
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        copy.follow(stop)
 
 
 @click.command("import")
@@ -60,15 +96,12 @@ def publish() -> None:
 def import_articles(file) -> None:
     """Import articles from a JSON Lines FILE (- for stdin), idempotent by id."""
     from syndicate.editorial.importer import import_lines
-    from syndicate.publication import publisher
     from syndicate.storage import db
 
-    with (
-        app_context() as app,
-        db.database(app).session() as session,
-        publisher.for_app(app).deferred(),
-    ):
-        report = import_lines(session, file)
+    with app_context() as app:
+        with db.database(app).session() as session:
+            report = import_lines(session, file)
+        _publish_all(app)
     for number, message in report.errors:
         click.echo(f"line {number}: {message}", err=True)
     click.echo(

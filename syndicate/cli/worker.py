@@ -13,9 +13,20 @@ from syndicate.cli.appcontext import app_context
 @click.option(
     "--threads", default=1, show_default=True, type=click.IntRange(1, 64), help="Jobs at once."
 )
-def worker(threads: int) -> None:
-    """Run translation jobs from the queue (SYNDICATE_QUEUE_URL) until stopped."""
+@click.option(
+    "--publishers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 16),
+    help="Publisher threads rendering dirty documents from the outbox (0: none).",
+)
+def worker(threads: int, publishers: int) -> None:
+    """Run translation jobs from the queue (SYNDICATE_QUEUE_URL) and publish changed feeds,
+    until stopped."""
+    import threading
+
     from syndicate.errors import SyndicateError
+    from syndicate.publication import publisher
     from syndicate.translation.worker import WorkerError, run
 
     with app_context() as app:
@@ -26,7 +37,18 @@ def worker(threads: int) -> None:
             for handler in syndicate_logger.handlers:
                 huey_logger.addHandler(handler)
             huey_logger.setLevel(max(syndicate_logger.level, logging.WARNING))
+        stop = threading.Event()
+        # Publishing runs beside translation, never behind it: a long job must not hold feeds.
+        for number in range(publishers):
+            threading.Thread(
+                target=publisher.for_app(app).run_forever,
+                args=(stop,),
+                name=f"publisher-{number}",
+                daemon=True,
+            ).start()
         try:
             run(app, threads=threads)
         except (WorkerError, SyndicateError) as exc:
             raise click.ClickException(str(exc)) from None
+        finally:
+            stop.set()

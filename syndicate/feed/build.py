@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +27,7 @@ from syndicate.i18n.babel import gettext
 from syndicate.languages import LANGUAGES, other, tag
 from syndicate.storage import articles as article_store
 from syndicate.storage import sections as section_store
+from syndicate.storage.articles import FeedPosition
 from syndicate.storage.models import Article, Section
 
 MEDIA_TYPES = {"rss": rss.MEDIA_TYPE, "atom": atom.MEDIA_TYPE, "json": jsonfeed.MEDIA_TYPE}
@@ -67,19 +68,9 @@ class FeedSettings:
         return max(1, self.cache_max_age // 60)
 
 
-#: How many pages past the requested one ``select_page`` counts (``PRERENDER_PAGES`` must not
-#: exceed it, or the publisher would stop short).
+#: How many pages past the requested one ``select_page`` counts (HTML listings link the next
+#: pages; an exact count of a long feed would read all of it).
 LOOKAHEAD_PAGES = 10
-
-
-@dataclass(frozen=True, slots=True)
-class FeedPage:
-    """One page of one feed: a document per format, and how many pages the feed has."""
-
-    documents: dict[str, FeedDocument]
-    #: Pages known to exist: all of them when ``complete``, else a lower bound.
-    page_count: int
-    complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,24 +83,33 @@ class Selection:
 
 
 def select_page(
-    session: Session, settings: FeedSettings, language: str, section: Section | None, page: int
+    session: Session,
+    settings: FeedSettings,
+    language: str,
+    section: Section | None,
+    page: int,
+    *,
+    count: bool = True,
 ) -> Selection | None:
     """What page ``page`` of ``section`` (``None``: all, else with its descendants) shows to
-    readers of ``language``, for feeds and HTML listings alike; ``None`` past the last page."""
-    if page < 1:
+    readers of ``language``, for feeds and HTML listings alike; ``None`` past the last page.
+    Without ``count`` only page 1 can be asked for, and the page count is not known."""
+    if page < 1 or (page > 1 and not count):
         return None
     section_ids = None if section is None else section_store.subtree_ids(session, section)
     fallback = settings.fallback
-    # Count no further than LOOKAHEAD_PAGES past this page: enough to pre-render and link the
-    # next pages, and the cost stays O(page size) however long the feed is.
-    limit = (page + LOOKAHEAD_PAGES) * settings.page_size + 1
-    count = article_store.feed_count(
-        session, section_ids, language, include_untranslated=fallback, limit=limit
-    )
-    complete = count < limit
-    page_count = max(1, math.ceil(min(count, limit - 1) / settings.page_size))
-    if page > page_count:
-        return None
+    page_count, complete = 1, False
+    if count:
+        # Count no further than LOOKAHEAD_PAGES past this page: enough to link the next pages,
+        # and the cost stays O(page size) however long the feed is.
+        limit = (page + LOOKAHEAD_PAGES) * settings.page_size + 1
+        found = article_store.feed_count(
+            session, section_ids, language, include_untranslated=fallback, limit=limit
+        )
+        complete = found < limit
+        page_count = max(1, math.ceil(min(found, limit - 1) / settings.page_size))
+        if page > page_count:
+            return None
     articles = article_store.feed_page(
         session,
         section_ids,
@@ -123,52 +123,147 @@ def select_page(
     return Selection([e for e in editions if e is not None], page_count, complete)
 
 
-def build_page(
-    session: Session,
-    settings: FeedSettings | Mapping[str, Any],
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    """One document of one feed, in every format (they differ only in their own URLs)."""
+
+    documents: dict[str, FeedDocument]
+
+    @property
+    def updated(self) -> datetime:
+        """The newest change the document shows (its Last-Modified)."""
+        return next(iter(self.documents.values())).updated
+
+
+def _feed_section(session: Session, language: str, section: str) -> tuple[bool, Section | None]:
+    if language not in LANGUAGES:
+        return False, None
+    if section == ALL:
+        return True, None
+    row = section_store.get(session, section)
+    return row is not None, row
+
+
+def _documents(
+    settings: FeedSettings,
     language: str,
     section: str,
-    page: int,
-) -> FeedPage | None:
-    """Page ``page`` of the feed of ``section`` (a slug or ``all``) in ``language``; ``None`` if
-    the language or section does not exist or the page is past the last (page 1 always exists).
-    """
-    settings = FeedSettings.of(settings)
-    if language not in LANGUAGES:
-        return None
-    row = None
-    if section != ALL:
-        row = section_store.get(session, section)
-        if row is None:
-            return None
-    selection = select_page(session, settings, language, row, page)
-    if selection is None:
-        return None
-    page_count = selection.page_count
-    items = tuple(_item(edition, settings) for edition in selection.editions)
+    row: Section | None,
+    editions: list[Edition],
+    key: Callable[[str], FeedKey],
+    paging: Callable[[str], Paging],
+) -> FeedPage:
+    items = tuple(_item(edition, settings) for edition in editions)
     document = FeedDocument(
         id=feed_id(settings.base_url, language, section),
         title=labels.feed_title(row, language),
         description=labels.feed_description(row, language),
         language=tag(language),
         home_url=section_url(settings.base_url, language, section),
-        self_url=FeedKey(language, section, FORMATS[0], page).url(settings.base_url),
+        self_url=key(FORMATS[0]).url(settings.base_url),
         updated=_feed_updated(row, items),
         items=items,
         ttl_minutes=settings.ttl_minutes,
     )
-    documents = {
-        fmt: dataclasses.replace(
-            document,
-            self_url=FeedKey(language, section, fmt, page).url(settings.base_url),
-            paging=_paging(
-                settings.base_url, language, section, fmt, page, page_count, selection.complete
-            ),
-            alternates=_feed_alternates(settings.base_url, language, section, fmt),
+    return FeedPage(
+        {
+            fmt: dataclasses.replace(
+                document,
+                self_url=key(fmt).url(settings.base_url),
+                paging=paging(fmt),
+                alternates=_feed_alternates(settings.base_url, language, section, fmt),
+            )
+            for fmt in FORMATS
+        }
+    )
+
+
+def build_current(
+    session: Session,
+    settings: FeedSettings | Mapping[str, Any],
+    language: str,
+    section: str,
+    archives: int = 0,
+) -> FeedPage | None:
+    """The subscription document of ``section`` (a slug or ``all``) in ``language``: its newest
+    ``page_size`` articles, linking the newest of its ``archives`` closed archive pages.
+    ``None`` if the language or section does not exist."""
+    settings = FeedSettings.of(settings)
+    exists, row = _feed_section(session, language, section)
+    if not exists:
+        return None
+    selection = select_page(session, settings, language, row, 1, count=False)
+    assert selection is not None  # page 1 always exists
+
+    def paging(fmt: str) -> Paging:
+        newest = FeedKey(language, section, fmt, archives).url(settings.base_url)
+        if not archives:
+            return Paging()
+        if fmt == "json":  # JSON Feed pages one way, to older items
+            return Paging(next=newest)
+        return Paging(prev_archive=newest)
+
+    return _documents(
+        settings,
+        language,
+        section,
+        row,
+        selection.editions,
+        lambda fmt: FeedKey(language, section, fmt),
+        paging,
+    )
+
+
+def build_archive(
+    session: Session,
+    settings: FeedSettings | Mapping[str, Any],
+    language: str,
+    section: str,
+    number: int,
+    starts: Sequence[FeedPosition],
+) -> FeedPage | None:
+    """Closed archive page ``number`` (1 = oldest) of a feed cut at ``starts`` (the last cut
+    starts the open page, which is not an archive yet); ``None`` if there is no such page."""
+    settings = FeedSettings.of(settings)
+    exists, row = _feed_section(session, language, section)
+    closed = len(starts) - 1
+    if not exists or not 1 <= number <= closed:
+        return None
+    section_ids = None if row is None else section_store.subtree_ids(session, row)
+    articles = article_store.feed_range(
+        session,
+        section_ids,
+        language,
+        include_untranslated=settings.fallback,
+        # Page 1 also holds what is older than its first cut (back-dated articles).
+        start=None if number == 1 else starts[number - 1],
+        end=starts[number],
+    )
+    editions = [Edition.choose(a, language, fallback=settings.fallback) for a in articles]
+
+    def url(fmt: str, page: int | None) -> str:
+        return FeedKey(language, section, fmt, page).url(settings.base_url)
+
+    def paging(fmt: str) -> Paging:
+        older = url(fmt, number - 1) if number > 1 else None
+        if fmt == "json":
+            return Paging(next=older)
+        return Paging(
+            current=url(fmt, None),
+            prev_archive=older,
+            next_archive=url(fmt, number + 1) if number < closed else None,
+            archive=True,
         )
-        for fmt in FORMATS
-    }
-    return FeedPage(documents, page_count, selection.complete)
+
+    return _documents(
+        settings,
+        language,
+        section,
+        row,
+        [e for e in editions if e is not None],
+        lambda fmt: FeedKey(language, section, fmt, number),
+        paging,
+    )
 
 
 def affected_sections(session: Session, slugs: Iterable[str]) -> set[str]:
@@ -248,29 +343,6 @@ def _feed_updated(section: Section | None, items: tuple[Item, ...]) -> datetime:
     if section is not None:
         return section.updated_at
     return EMPTY_FEED_UPDATED
-
-
-def _paging(
-    base_url: str,
-    language: str,
-    section: str,
-    fmt: str,
-    page: int,
-    page_count: int,
-    complete: bool,
-) -> Paging:
-    """RFC 5005 links; first and last also on a single page, so a program knows it has all.
-    ``last`` is left out of a feed too long to count cheaply (RFC 5005 makes it optional)."""
-
-    def url(number: int) -> str:
-        return FeedKey(language, section, fmt, number).url(base_url)
-
-    return Paging(
-        first=url(1),
-        previous=url(page - 1) if page > 1 else None,
-        next=url(page + 1) if page < page_count else None,
-        last=url(page_count) if complete else None,
-    )
 
 
 def _feed_alternates(base_url: str, language: str, section: str, fmt: str) -> tuple[Link, ...]:

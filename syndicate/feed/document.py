@@ -30,6 +30,8 @@ from syndicate.feed.xml_text import strip_illegal
 
 #: Namespace of syndicate's own feed elements (``syndicate:translation``) in RSS and Atom.
 SYNDICATE_NS = "https://syndicate.example/ns/1.0"
+#: RFC 5005 feed history namespace (``fh:archive`` marks an archive document).
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
 GENERATOR_NAME = "syndicate"
 GENERATOR_URI = "https://syndicate.example/"
 
@@ -220,12 +222,23 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class Paging:
-    """RFC 5005 paged-feed links (absolute URLs of this format's pages)."""
+    """Links between a feed's documents (absolute URLs of this format's documents).
+
+    RFC 5005 archived feeds (section 4): the subscription document links ``prev_archive`` (the
+    newest archive page); an archive page links ``current`` (the subscription document),
+    ``prev_archive`` and ``next_archive``, and is marked ``archive`` (``fh:archive``).
+    ``next`` is the next-older document for formats that only page one way (JSON Feed
+    ``next_url``); ``first``, ``previous`` and ``last`` are RFC 5005 paged-feed links (section 3).
+    """
 
     first: str | None = None
     previous: str | None = None
     next: str | None = None
     last: str | None = None
+    current: str | None = None
+    prev_archive: str | None = None
+    next_archive: str | None = None
+    archive: bool = False
 
     def __post_init__(self) -> None:
         for rel, href in self.links():
@@ -238,6 +251,9 @@ class Paging:
             ("previous", self.previous),
             ("next", self.next),
             ("last", self.last),
+            ("current", self.current),
+            ("prev-archive", self.prev_archive),
+            ("next-archive", self.next_archive),
         )
         return tuple((rel, href) for rel, href in pairs if href is not None)
 

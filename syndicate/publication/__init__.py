@@ -1,36 +1,106 @@
-"""Publication: feeds are rendered once per change into the publication folder (``feeds/``)
-and served from there, by the app's own WSGI fast path or by any static server.
+"""Publication: the database is the truth of what is published; every host serves a copy.
 
-``publisher`` renders and writes the affected files when content changes (it listens to the
-editorial and translation signals); ``files`` writes them atomically with precompressed
-copies; ``serving`` answers feed requests from those files without touching the database.
+outbox → publisher → store → mirror → serving:
+
+- ``targets`` hooks the storage sessions: a change records the documents it makes dirty in its
+  own transaction (the outbox), so nothing is lost between the commit and the render;
+- ``publisher`` claims dirty targets, renders them (``render``) and stores the documents with
+  their codings, ETag and Last-Modified in the database under a new generation;
+- ``mirror`` brings a host's folder in step with the stored documents (on start, on every
+  announcement through ``notify``, and by periodic catch-up);
+- ``serving`` answers feed requests from the folder before Flask routing, with no database
+  query; ``views`` handles what the folder lacks.
+
+With ``SYNDICATE_QUEUE_URL=memory:`` (tests) the process that commits a change publishes it and
+syncs its folder right after the commit, as translation jobs run as they are enqueued.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
+
 from flask import Flask
+from sqlalchemy import event
 
-from syndicate import events
-from syndicate.publication import publisher, serving, views
+from syndicate.publication import mirror, notify, publisher, serving, targets, views
+from syndicate.storage import db, documents, outbox
+from syndicate.storage.models import utcnow
 
-
-def _on_article_change(sender: Flask, *, sections, **_) -> None:
-    if publisher.EXTENSION in sender.extensions:
-        publisher.for_app(sender).publish_sections(sections)
-
-
-def _on_section_change(sender: Flask, **_) -> None:
-    if publisher.EXTENSION in sender.extensions:
-        publisher.for_app(sender).publish_all()
+#: /healthz says "degraded" when the folder lags the database, or the outbox waits, this long.
+BEHIND_AFTER = 30.0
+BACKLOG_AFTER = 120.0
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[publisher.EXTENSION] = publisher.Publisher.from_app(app)
-    # Module-level receivers, connected once however many apps there are (tests make many).
-    events.article_changed.connect(_on_article_change)
-    events.variant_changed.connect(_on_article_change)
-    events.section_changed.connect(_on_section_change)
+    app.extensions[publisher.EXTENSION] = publisher.Publisher(app)
+    app.extensions[mirror.EXTENSION] = folder = mirror.Mirror(app)
+    sessions = db.database(app).sessionmaker
+    targets.watch(sessions, lambda session: notify.announce(app, session, notify.OUTBOX_CHANNEL))
+    if app.config["SYNDICATE_QUEUE_URL"].startswith("memory:"):
+        event.listen(sessions, "after_commit", lambda session: _settle(app, session))
     app.register_blueprint(views.blueprint)
-    fast_path = serving.FeedFiles(app.wsgi_app, app)
+    fast_path = serving.FeedFiles(app.wsgi_app, app, repair=folder.repair)
     app.extensions[serving.EXTENSION] = fast_path
     app.wsgi_app = fast_path
+
+
+_bulk = threading.local()
+
+
+def _settle(app: Flask, session) -> None:
+    if session.info.pop("syndicate.publication.marked", False) and not getattr(_bulk, "depth", 0):
+        settle(app)
+
+
+@contextlib.contextmanager
+def deferred(app: Flask) -> Iterator[None]:
+    """A bulk change in this process (an import, the demo in tests): publish once at its end
+    rather than after each of its commits."""
+    _bulk.depth = getattr(_bulk, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _bulk.depth -= 1
+        if not _bulk.depth:
+            settle(app)
+
+
+def settle(app: Flask) -> publisher.Report:
+    """Publish everything dirty and bring this host's folder up to date, in this process."""
+    report = publisher.for_app(app).drain()
+    mirror.for_app(app).sync()
+    return report
+
+
+def publish_everything(app: Flask) -> publisher.Report:
+    """Render every document again (a first start, ``syndicate publish``), in this process."""
+    publisher.for_app(app).mark_everything()
+    return settle(app)
+
+
+def health(app: Flask) -> tuple[str, dict, bool]:
+    """``/healthz``'s publication check: is this host's folder in step, is the outbox moving."""
+    try:
+        with db.database(app).session() as session:
+            generation, changed_at = documents.generation(session)
+            waiting, oldest = outbox.pending(session)
+    except Exception as exc:  # reported by the database check too
+        return "publication", {"error": exc.__class__.__name__}, False
+    applied = mirror.for_app(app).applied()
+    now = utcnow()
+    result = {
+        "generation": generation,
+        "folder_generation": applied,
+        "outbox": waiting,
+        "oldest_seconds": round((now - oldest).total_seconds(), 1) if oldest else 0,
+    }
+    problems = []
+    if applied < generation and changed_at and (now - changed_at).total_seconds() > BEHIND_AFTER:
+        problems.append(f"folder behind the database ({applied} < {generation})")
+    if oldest and (now - oldest).total_seconds() > BACKLOG_AFTER:
+        problems.append(f"outbox backing up ({waiting} waiting)")
+    if problems:
+        result["problems"] = problems
+    return "publication", result, not problems

@@ -1,17 +1,18 @@
-"""Writing the publication folder: atomic replace, precompressed copies, unchanged files kept.
+"""Writing a host's publication folder: every coding of a document replaced together, with
+the document's own Last-Modified as the files' mtime.
 
-A file whose bytes did not change is not rewritten, so its mtime (Last-Modified) and content
-hash (ETag) stay the same and readers get their 304s.
+The three files (identity, ``.gz``, ``.br``) are all written to temporary files first and only
+then renamed into place, so a full disk leaves the old version in every coding, never a new
+``.gz`` beside an old identity file. The mtime comes from the database, so nginx on every host
+answers the same Last-Modified (and the same ETag, which it derives from mtime and size).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gzip
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import brotli
@@ -31,33 +32,29 @@ def compress(data: bytes) -> dict[str, bytes]:
     }
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)  # readers see the old file or the new one, never half of one
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def write(root: Path, relative: str, data: bytes) -> bool:
-    """Publish ``data`` at ``root/relative`` with .gz and .br beside it; return if it changed."""
+def write_document(root: Path, relative: str, codings: dict[str, bytes], mtime: float) -> None:
+    """Replace ``root/relative`` and its compressed copies (``codings``: identity, gzip, br)."""
     path = root / relative
+    names = {
+        coding: path if coding == "identity" else path.with_name(path.name + ENCODINGS[coding])
+        for coding in ("gzip", "br", "identity")  # identity last: the fast path keys on it
+    }
+    temporary: dict[str, str] = {}
     try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    # Compressed copies first: a server that sees the new file finds matching ones beside it.
-    for encoding, blob in compress(data).items():
-        _atomic_write(path.with_name(path.name + ENCODINGS[encoding]), blob)
-    _atomic_write(path, data)
-    return True
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for coding, target in names.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=path.parent)
+            temporary[coding] = tmp
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(codings[coding])
+            os.chmod(tmp, 0o644)
+            os.utime(tmp, (mtime, mtime))
+        for coding, target in names.items():
+            os.replace(temporary.pop(coding), target)
+    finally:
+        for tmp in temporary.values():
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
 
 
 def remove(root: Path, relative: str) -> bool:
@@ -79,17 +76,3 @@ def existing(root: Path) -> set[str]:
         if path.is_file() and path.suffix not in {".gz", ".br"} and not path.name.startswith("."):
             found.add(path.relative_to(root).as_posix())
     return found
-
-
-@contextlib.contextmanager
-def locked(root: Path) -> Iterator[None]:
-    """One publisher at a time per folder: a slower process that read older data must not
-    overwrite a newer file (both read the database inside the lock, so the last one wins
-    with the newest state)."""
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".publish.lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,11 +1,16 @@
 """The feed fast path: a WSGI layer answering ``/feeds/…`` and ``/feeds.opml`` from the files
 the publisher wrote, before Flask routing, with no database query and no rendering.
 
-Every request checks the file with one ``stat`` (inode, size, mtime): the publisher replaces
+Every request checks the file with one ``stat`` (inode, size, mtime): the mirror replaces
 files atomically, so each worker notices a change on its next request and never serves a stale
 feed. Validators (ETag, Last-Modified) are kept for every file seen, which makes 304s cheap;
 bodies (identity, gzip, brotli) are kept in a bounded LRU cache (``SYNDICATE_FEED_CACHE_MB``),
 so a crawler fetching every page of every feed cannot grow a worker without limit.
+
+When a file is first seen (or changed), its content hash is checked against the published
+document (one query per new version of a file, none per request): a truncated or foreign file
+is written again from the database and never served. Archive pages, which only change when one
+of their own articles does, get a longer ``Cache-Control`` (``SYNDICATE_ARCHIVE_MAX_AGE``).
 """
 
 from __future__ import annotations
@@ -136,10 +141,13 @@ class BodyCache:
 class FeedFiles:
     """WSGI middleware; everything that is not a published feed goes on to Flask."""
 
-    def __init__(self, wsgi_app, app: Flask):
+    def __init__(self, wsgi_app, app: Flask, repair=None):
         self.wsgi_app = wsgi_app
         self.root = Path(app.config["SYNDICATE_FEEDS_DIR"])
         self.max_age = app.config["SYNDICATE_CACHE_MAX_AGE"]
+        self.archive_max_age = app.config["SYNDICATE_ARCHIVE_MAX_AGE"]
+        #: ``repair(relative, etag)``: the document if the file is not it (rewritten), or None.
+        self.repair = repair
         self.validators: dict[str, Validators] = {}
         self.bodies = BodyCache(app.config["SYNDICATE_FEED_CACHE_MB"] * 1024 * 1024)
 
@@ -162,16 +170,33 @@ class FeedFiles:
         if version is None:
             return None
         data, signature = version
+        digest = hashlib.sha256(data).hexdigest()[:24]
         mtime = signature[2] // 1_000_000_000
-        known = Validators(
-            signature,
-            hashlib.sha256(data).hexdigest()[:24],
-            formatdate(mtime, usegmt=True),
-            mtime,
-        )
+        bodies = None
+        document = self._check(relative, digest)
+        if document is not None:  # the file was wrong: serve the document, rewritten or not
+            fresh = _read_version(path)
+            if fresh is not None and hashlib.sha256(fresh[0]).hexdigest()[:24] == document.etag:
+                data, signature = fresh
+            digest = document.etag
+            mtime = int(document.last_modified.timestamp())
+            bodies = {
+                "identity": document.body,
+                "gzip": document.body_gzip,
+                "br": document.body_br,
+            }
+        known = Validators(signature, digest, formatdate(mtime, usegmt=True), mtime)
         self.validators[relative] = known
-        self.bodies.put(relative, signature, _bodies(path, data))
+        self.bodies.put(relative, signature, bodies or _bodies(path, data))
         return known
+
+    def _check(self, relative: str, digest: str):
+        if self.repair is None:
+            return None
+        try:
+            return self.repair(relative, digest)
+        except Exception:  # the database is away: the file is all there is, serve it
+            return None
 
     def body(self, relative: str, known: Validators, coding: str) -> tuple[Validators, bytes]:
         """The body in ``coding`` of the version ``known`` names, or of the newer one now there
@@ -213,10 +238,10 @@ class FeedFiles:
     def respond(self, environ, start_response, relative: str, known: Validators, media_type):
         coding = negotiate(environ.get("HTTP_ACCEPT_ENCODING", ""))
         if self.not_modified(environ, known):
-            start_response("304 Not Modified", self._headers(known, coding))
+            start_response("304 Not Modified", self._headers(relative, known, coding))
             return [b""]
         known, body = self.body(relative, known, coding)
-        headers = self._headers(known, coding)
+        headers = self._headers(relative, known, coding)
         headers.append(("Content-Type", media_type))
         headers.append(("Content-Length", str(len(body))))
         if coding != "identity":
@@ -224,11 +249,14 @@ class FeedFiles:
         start_response("200 OK", headers)
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
-    def _headers(self, known: Validators, coding: str) -> list[tuple[str, str]]:
+    def max_age_of(self, relative: str) -> int:
+        return self.archive_max_age if "/archive-" in relative else self.max_age
+
+    def _headers(self, relative: str, known: Validators, coding: str) -> list[tuple[str, str]]:
         return [
             ("ETag", f'"{known.etag}{ETAG_SUFFIX[coding]}"'),
             ("Last-Modified", known.last_modified),
-            ("Cache-Control", f"public, max-age={self.max_age}"),
+            ("Cache-Control", f"public, max-age={self.max_age_of(relative)}"),
             ("Vary", "Accept-Encoding"),
             ("Access-Control-Allow-Origin", "*"),
         ]

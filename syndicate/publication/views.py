@@ -1,12 +1,17 @@
-"""What the fast path leaves to Flask: 404s, and older pages rendered on first request."""
+"""What the fast path leaves to Flask: files a host does not have (yet), and 404s.
+
+A document the folder lacks (a host that has not caught up, a deleted file) is written from the
+database and served; an archive page nobody asked for before is rendered once, stored in the
+database for every host, and served. Anything else is a 404.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
 from syndicate.feed.render import MEDIA_TYPES
-from syndicate.feed.urls import parse_feed_path
-from syndicate.publication import publisher, serving
+from syndicate.feed.urls import OPML_PATH, parse_feed_path
+from syndicate.publication import mirror, publisher, serving
 
 blueprint = Blueprint("feeds", __name__)
 
@@ -19,28 +24,41 @@ def _not_found() -> Response:
     return Response(NOT_FOUND, status=404, mimetype="text/plain")
 
 
-@blueprint.route("/feeds/<path:relative>", methods=["GET", "HEAD"])
-def feed(relative: str):
-    key = parse_feed_path(relative)
-    pub = publisher.for_app()
-    if key is None or key.page <= pub.prerender_pages:
-        return _not_found()  # pages up to prerender_pages are always published when they exist
-    if not pub.publish_page(key):
-        return _not_found()
-    # Now on disk: answer exactly as the fast path does.
+def _serve(relative: str, media_type: str) -> Response | None:
+    """Answer exactly as the fast path does, once the file is there."""
     files = current_app.extensions[serving.EXTENSION]
     entry = files.lookup(relative)
     if entry is None:
-        return _not_found()
+        return None
     captured = {}
 
     def start_response(status, headers):
         captured["status"], captured["headers"] = status, headers
 
-    body = files.respond(request.environ, start_response, relative, entry, MEDIA_TYPES[key.fmt])
+    body = files.respond(request.environ, start_response, relative, entry, media_type)
     return Response(body, status=captured["status"], headers=captured["headers"])
+
+
+def _from_database(relative: str) -> bool:
+    return mirror.for_app().repair(relative, None) is not None
+
+
+@blueprint.route("/feeds/<path:relative>", methods=["GET", "HEAD"])
+def feed(relative: str):
+    key = parse_feed_path(relative)
+    if key is None:
+        return _not_found()
+    if not _from_database(relative):
+        if key.archive is None or not publisher.for_app().publish_archive(key):
+            return _not_found()
+        mirror.for_app().sync()  # its other formats too
+    return _serve(relative, MEDIA_TYPES[key.fmt]) or _not_found()
 
 
 @blueprint.route("/feeds.opml", methods=["GET", "HEAD"])
 def opml():
+    if _from_database(OPML_PATH):
+        served = _serve(OPML_PATH, serving.OPML_TYPE)
+        if served is not None:
+            return served
     return Response("The feed list is not published yet.\n", status=404, mimetype="text/plain")

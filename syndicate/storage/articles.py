@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from syndicate.languages import CODES
-from syndicate.storage.models import Article, ArticleVariant, Section
+from syndicate.storage.models import Article, ArticleVariant, Section, UTCDateTime
 
 #: Translation states ``ArticleFilter.translation`` can select (the desk's filter).
 TRANSLATION_STATES = ("stale", "failed", "missing")
@@ -172,3 +172,49 @@ def get_published(session: Session, public_id: str) -> Article | None:
     return session.scalar(
         select(Article).where(Article.public_id == public_id, Article.status == "published")
     )
+
+
+#: An article's place in a feed: ``(published_at, id)``, the order feeds are sorted by.
+FeedPosition = tuple[datetime, int]
+
+
+def _from(query, start: FeedPosition | None, end: FeedPosition | None):
+    key = tuple_(Article.published_at, Article.id)
+    if start is not None:
+        query = query.where(key >= tuple_(literal(start[0], UTCDateTime()), start[1]))
+    if end is not None:
+        query = query.where(key < tuple_(literal(end[0], UTCDateTime()), end[1]))
+    return query
+
+
+def feed_positions(
+    session: Session,
+    section_ids: Sequence[int] | None,
+    language: str,
+    *,
+    include_untranslated: bool,
+    start: FeedPosition | None = None,
+    limit: int | None = None,
+) -> list[FeedPosition]:
+    """Positions of what ``feed_page`` shows, oldest first, from ``start`` on (archive cuts)."""
+    query = _feed_query(section_ids, language, include_untranslated).with_only_columns(
+        Article.published_at, Article.id
+    )
+    query = _from(query, start, None).order_by(Article.published_at, Article.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [(when, ident) for when, ident in session.execute(query)]
+
+
+def feed_range(
+    session: Session,
+    section_ids: Sequence[int] | None,
+    language: str,
+    *,
+    include_untranslated: bool,
+    start: FeedPosition,
+    end: FeedPosition | None,
+) -> list[Article]:
+    """What ``feed_page`` shows between two positions (``end`` excluded), newest first."""
+    query = _from(_feed_query(section_ids, language, include_untranslated), start, end)
+    return list(session.scalars(query.order_by(Article.published_at.desc(), Article.id.desc())))

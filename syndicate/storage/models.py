@@ -6,12 +6,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -237,3 +239,68 @@ class GlossaryTerm(Base):
     source_key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PublishedDocument(Base):
+    """A rendered document of the publication (a feed page in one format, the OPML): the truth
+    every host's folder is brought in step with. ``generation`` orders changes, so a host asks
+    for what changed since the generation it applied; a removed document stays as a tombstone
+    (``deleted``) so hosts remove their copy too."""
+
+    __tablename__ = "published_documents"
+
+    path: Mapped[str] = mapped_column(String(300), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    body_gzip: Mapped[bytes] = mapped_column(LargeBinary)
+    body_br: Mapped[bytes] = mapped_column(LargeBinary)
+    etag: Mapped[str] = mapped_column(String(64))  # content hash of ``body``
+    # The newest change the document shows (not when it was rendered): the same on every host.
+    last_modified: Mapped[datetime] = mapped_column(UTCDateTime)
+    generation: Mapped[int] = mapped_column(BigInteger, index=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PublicationState(Base):
+    """One row: the newest generation of the publication. Bumped under its row lock in the
+    transaction that stores documents, so generations become visible in order."""
+
+    __tablename__ = "publication_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OutboxEntry(Base):
+    """A document (or a set of them) a committed change made dirty: written in the change's own
+    transaction, removed by the publisher once the document is stored. One row per target:
+    a burst of edits bumps ``version`` instead of queueing renders."""
+
+    __tablename__ = "publication_outbox"
+    __table_args__ = (Index("ix_publication_outbox_claim", "priority", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target: Mapped[str] = mapped_column(String(300), unique=True)
+    priority: Mapped[int] = mapped_column(Integer, default=0)  # 0: what subscribers poll
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    dirtied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class FeedArchive(Base):
+    """Where RFC 5005 archive page ``number`` of a feed starts, as the (published_at, article id)
+    of its oldest article. Pages are cut once and never moved, so an edit, a new article or an
+    unpublished one changes one archive page at most; the newest page is open until full."""
+
+    __tablename__ = "feed_archives"
+
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    section: Mapped[str] = mapped_column(String(80), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start_published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    start_article_id: Mapped[int] = mapped_column(Integer)

@@ -1,9 +1,13 @@
-"""``syndicate serve``: gunicorn (configured in code) and a translation worker, supervised.
+"""``syndicate serve``: gunicorn (configured in code), this host's mirror and a worker,
+supervised.
 
-The serving process only starts and watches two children: the gunicorn master, which runs the
-app, and ``syndicate worker``. A worker that dies (a crash, the OOM killer) is started again
-with a growing delay, and its unfinished job is recovered by the new one; if gunicorn exits,
-everything stops. No thread runs beside gunicorn's master, whose workers are forked from it.
+Before anything serves, the host's folder is brought up to date with the database (a new host
+with an empty folder serves every feed from its first request). Then the serving process only
+starts and watches its children: the gunicorn master, which runs the app; ``syndicate mirror``,
+which keeps the folder in step; and ``syndicate worker`` (translation and publishing), unless
+``--no-worker``. A mirror or worker that dies (a crash, the OOM killer) is started again with a
+growing delay; if gunicorn exits, everything stops. No thread runs beside gunicorn's master,
+whose workers are forked from it.
 """
 
 from __future__ import annotations
@@ -62,29 +66,46 @@ def run(
     from syndicate import config
 
     settings = config.load()
+    _catch_up()
     web_command = [
         sys.executable, "-m", "syndicate.web.server", "--host", host, "--port", str(port),
         "--workers", str(workers), "--threads", str(threads),
         *(["--access-log"] if access_log else []),
     ]  # fmt: skip
-    worker_command = None
+    helpers = [[sys.executable, "-m", "syndicate", "mirror"]]
     # Translation runs in its own process (models take hundreds of MB; requests never wait).
     if translation_worker and not settings["SYNDICATE_QUEUE_URL"].startswith("memory:"):
-        worker_command = [sys.executable, "-m", "syndicate", "worker"]
-    sys.exit(Supervisor(web_command, worker_command).run())
+        helpers.append([sys.executable, "-m", "syndicate", "worker"])
+    sys.exit(Supervisor(web_command, helpers).run())
+
+
+def _catch_up() -> None:
+    """Bring this host's folder up to date before serving (``serve`` reports ready after)."""
+    from syndicate import create_app
+    from syndicate.publication import mirror
+
+    app = create_app()
+    with app.app_context():
+        copy = mirror.for_app(app)
+        try:
+            report = copy.sync()
+            copy.verify()
+            log.info("%s at generation %d", copy.root, report.generation)
+        except Exception as exc:  # the database is away: serve what the folder has
+            log.warning("could not bring %s up to date (%s); the mirror retries", copy.root, exc)
 
 
 class Supervisor:
-    """Runs the web server and (optionally) the translation worker until a signal or the web
-    server's exit; restarts the worker when it dies."""
+    """Runs the web server and its helpers (mirror, worker) until a signal or the web server's
+    exit; restarts a helper that dies."""
 
     POLL = 0.2
     MAX_DELAY = 30.0
-    HEALTHY_AFTER = 60.0  # a worker that ran this long and died is a new failure: no backoff
+    HEALTHY_AFTER = 60.0  # a helper that ran this long and died is a new failure: no backoff
 
-    def __init__(self, web_command: list[str], worker_command: list[str] | None):
+    def __init__(self, web_command: list[str], helper_commands: list[list[str]]):
         self.web_command = web_command
-        self.worker_command = worker_command
+        self.helpers = [_Helper(command) for command in helper_commands]
         self.stopping = False
         self.restarts = 0
 
@@ -95,38 +116,60 @@ class Supervisor:
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         web = subprocess.Popen(self.web_command)
-        worker = self._start_worker()
-        started, delay, restart_at = time.monotonic(), 1.0, None
+        for helper in self.helpers:
+            helper.start()
         try:
             while not self.stopping and web.poll() is None:
                 time.sleep(self.POLL)
-                if worker is None or self.stopping:
-                    continue
-                if worker.poll() is not None and restart_at is None:
-                    if time.monotonic() - started > self.HEALTHY_AFTER:
-                        delay = 1.0
-                    log.warning(
-                        "translation worker %d exited with %s; starting another in %.0f s",
-                        worker.pid,
-                        worker.returncode,
-                        delay,
-                    )
-                    restart_at = time.monotonic() + delay
-                    # A worker that dies at once (bad model, bad config) must not spin the CPU.
-                    delay = min(delay * 2, self.MAX_DELAY)
-                if restart_at is not None and time.monotonic() >= restart_at:
-                    worker, started, restart_at = self._start_worker(), time.monotonic(), None
-                    self.restarts += 1
+                for helper in self.helpers:
+                    if not self.stopping and helper.check(self.HEALTHY_AFTER, self.MAX_DELAY):
+                        self.restarts += 1
         finally:
             _terminate(web, signal.SIGTERM, timeout=35)  # gunicorn's graceful timeout is 30 s
-            if worker is not None:
-                # SIGINT lets the worker finish its job; one it cannot finish soon is recovered
-                # on the next start, so waiting longer buys nothing.
-                _terminate(worker, signal.SIGINT, timeout=10)
+            for helper in self.helpers:
+                if helper.process is not None:
+                    # SIGINT lets a worker finish its job; one it cannot finish soon is
+                    # recovered on the next start, so waiting longer buys nothing.
+                    _terminate(helper.process, signal.SIGINT, timeout=10)
         return web.returncode or 0
 
-    def _start_worker(self) -> subprocess.Popen | None:
-        return subprocess.Popen(self.worker_command) if self.worker_command else None
+
+class _Helper:
+    def __init__(self, command: list[str]):
+        self.command = command
+        self.process: subprocess.Popen | None = None
+        self.started = 0.0
+        self.delay = 1.0
+        self.restart_at: float | None = None
+
+    def start(self) -> None:
+        self.process, self.started, self.restart_at = (
+            subprocess.Popen(self.command),
+            time.monotonic(),
+            None,
+        )
+
+    def check(self, healthy_after: float, max_delay: float) -> bool:
+        """Notice a death, restart after the delay; whether it was restarted now."""
+        if self.process is None:
+            return False
+        if self.process.poll() is not None and self.restart_at is None:
+            if time.monotonic() - self.started > healthy_after:
+                self.delay = 1.0
+            log.warning(
+                "%s (pid %d) exited with %s; starting another in %.0f s",
+                " ".join(self.command[2:]),
+                self.process.pid,
+                self.process.returncode,
+                self.delay,
+            )
+            self.restart_at = time.monotonic() + self.delay
+            # One that dies at once (bad model, bad config) must not spin the CPU.
+            self.delay = min(self.delay * 2, max_delay)
+        if self.restart_at is not None and time.monotonic() >= self.restart_at:
+            self.start()
+            return True
+        return False
 
 
 def _terminate(process: subprocess.Popen, sig: int, *, timeout: float) -> None:

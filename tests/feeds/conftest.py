@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from syndicate.editorial import demo
-from syndicate.publication import publisher
+from syndicate import publication
 from syndicate.storage import articles as article_store
 from syndicate.storage import db
 from tests.conftest import make_app
@@ -76,7 +76,7 @@ def session_of(app: Flask) -> Iterator[Session]:
 
 
 def load_demo(app: Flask) -> None:
-    with session_of(app) as session, publisher.for_app(app).deferred():
+    with session_of(app) as session, publication.deferred(app):
         _created, report = demo.load(session)
         assert report.ok, report.errors
     with session_of(app) as session:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from syndicate.editorial import demo
-from syndicate.publication import publisher
+from syndicate import publication
 from syndicate.storage import db
 from tests.conftest import _token, make_app
 
@@ -19,7 +19,7 @@ def demo_app(tmp_path, sqlite_url):
     with (
         app.app_context(),
         db.database(app).session() as session,
-        publisher.for_app(app).deferred(),
+        publication.deferred(app),
     ):
         demo.load(session)
     yield app

@@ -15,7 +15,7 @@ import pytest
 from benchmarks import nginx
 from syndicate.config import PROJECT_ROOT
 from syndicate.editorial import demo
-from syndicate.publication import publisher
+from syndicate import publication
 from syndicate.storage import db
 from tests.conftest import make_app
 
@@ -37,7 +37,7 @@ def demo_app(tmp_path_factory, sqlite_template):
     app = make_app(tmp_path, f"sqlite:///{database}", SYNDICATE_AUTO_TRANSLATE=False)
     with app.app_context(), db.database(app).session() as session:
         demo.load(session)
-    publisher.for_app(app).publish_all()
+    publication.publish_everything(app)
     yield app
     db.database(app).dispose()
 

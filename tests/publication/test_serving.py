@@ -165,6 +165,8 @@ def test_new_translation_changes_only_its_feeds(demo_app, demo_client):
         "/feeds/en/all",
         "/feeds/en/all/page-1.rss",
         "/feeds/en/all/page-99.rss",
+        "/feeds/en/all/archive-0.rss",
+        "/feeds/en/all/archive-999.rss",
         "/feeds/../secret_key",
     ],
 )
@@ -173,40 +175,6 @@ def test_unknown_feeds_are_404_plain(demo_client, path):
     assert response.status_code == 404
     assert response.mimetype == "text/plain"
     assert len(response.data) < 200
-
-
-def test_older_pages_render_once_then_are_files_until_the_next_change(tmp_path, sqlite_url):
-    from syndicate.editorial import demo
-    from syndicate.storage import db
-    from tests.conftest import _token, make_app
-
-    app = make_app(tmp_path, sqlite_url, SYNDICATE_PAGE_SIZE=2, SYNDICATE_PRERENDER_PAGES=2)
-    pub = publisher.for_app(app)
-    with app.app_context(), db.database(app).session() as session, pub.deferred():
-        demo.load(session)
-    client = app.test_client()
-    root = Path(app.config["SYNDICATE_FEEDS_DIR"])
-    assert (root / "en/all/page-2.rss").exists()
-    assert not (root / "en/all/page-3.rss").exists()
-    renders = pub.renders
-    page3 = client.get("/feeds/en/all/page-3.rss")
-    assert page3.status_code == 200
-    assert pub.renders == renders + 3  # the page in every format, once
-    assert (root / "en/all/page-3.json").exists()
-    client.get("/feeds/en/all/page-3.rss")
-    client.get("/feeds/en/all/page-3.atom")
-    assert pub.renders == renders + 3
-    last = FeedKey("en", "all", "rss", 4).url(app.config["SYNDICATE_BASE_URL"])
-    assert last in page3.data.decode()  # RFC 5005 links reach the older pages
-    # A change shifts every page: the old page 3 is dropped, not served stale.
-    editor = {"Authorization": f"Bearer {_token(app, 'editor')}"}
-    client.post(
-        "/api/v1/articles",
-        json={"section": "business", "language": "en", "title": "New", "status": "published"},
-        headers=editor,
-    )
-    assert not (root / "en/all/page-3.rss").exists()
-    db.database(app).dispose()
 
 
 def test_opml_lists_every_feed(demo_client):

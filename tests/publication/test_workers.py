@@ -20,7 +20,7 @@ import pytest
 
 from syndicate.config import PROJECT_ROOT
 from syndicate.editorial import demo
-from syndicate.publication import publisher
+from syndicate import publication
 from syndicate.storage import db
 from tests.conftest import _token, make_app
 
@@ -44,7 +44,7 @@ def server(request, tmp_path, sqlite_template):
     app = make_app(tmp_path, f"sqlite:///{database}", SYNDICATE_AUTO_TRANSLATE=False)
     with app.app_context(), db.database(app).session() as session:
         demo.load(session)
-    publisher.for_app(app).publish_all()
+    publication.publish_everything(app)
     token = _token(app, "editor")
     db.database(app).dispose()
     port = free_port()

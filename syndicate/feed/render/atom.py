@@ -4,6 +4,8 @@ Specifications:
 
 - Atom 1.0: RFC 4287 https://www.rfc-editor.org/rfc/rfc4287
 - Paging (first/previous/next/last): RFC 5005 https://www.rfc-editor.org/rfc/rfc5005#section-3
+- Archived feeds (current, prev-archive, next-archive, fh:archive): RFC 5005 section 4
+  https://www.rfc-editor.org/rfc/rfc5005#section-4
 - WebSub hub link: https://www.w3.org/TR/websub/#discovery
 
 Feed (``xml:lang`` = doc.language): ``id``, ``title``, ``updated``, ``author`` (doc.authors, else
@@ -31,14 +33,14 @@ from functools import partial
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from syndicate.feed.document import SYNDICATE_NS, FeedDocument, Item, Link
+from syndicate.feed.document import HISTORY_NS, SYNDICATE_NS, FeedDocument, Item, Link
 from syndicate.feed.render._feedgen_ext import add_entry, new_generator, sub
 from syndicate.feed.render._links import HTML, link_type, other_alternates
 from syndicate.feed.xml_text import strip_illegal as clean
 
 MEDIA_TYPE = "application/atom+xml"
 
-_NSMAP = {"syndicate": SYNDICATE_NS}
+_NSMAP = {"fh": HISTORY_NS, "syndicate": SYNDICATE_NS}
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -94,6 +96,8 @@ def _write_feed_links(doc: FeedDocument, feed: etree._Element) -> None:
     _alternate_links(feed, doc.home_url, doc.alternates)
     for rel, href in doc.paging.links():
         _link(feed, href, rel, MEDIA_TYPE)
+    if doc.paging.archive:
+        sub(feed, f"{{{HISTORY_NS}}}archive")
     if doc.hub_url:
         _link(feed, doc.hub_url, "hub")
 

@@ -6,6 +6,8 @@ Specifications:
 - ``atom:link`` in RSS (self, alternates): https://www.rssboard.org/rss-profile#namespace-elements-atom-link
   with RFC 4287 link semantics (https://www.rfc-editor.org/rfc/rfc4287#section-4.2.7)
 - Paging (first/previous/next/last): RFC 5005 https://www.rfc-editor.org/rfc/rfc5005#section-3
+- Archived feeds (current, prev-archive, next-archive, fh:archive): RFC 5005 section 4
+  https://www.rfc-editor.org/rfc/rfc5005#section-4
 - ``content:encoded``: https://web.resource.org/rss/1.0/modules/content/
 - ``dc:creator``, ``dc:language``: https://www.dublincore.org/specifications/dublin-core/dcmi-terms/
 - Media RSS (``media:content``): https://www.rssboard.org/media-rss
@@ -31,7 +33,7 @@ from functools import partial
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from syndicate.feed.document import SYNDICATE_NS, FeedDocument, Item, Link
+from syndicate.feed.document import HISTORY_NS, SYNDICATE_NS, FeedDocument, Item, Link
 from syndicate.feed.render._feedgen_ext import add_entry, new_generator, sub
 from syndicate.feed.render._links import HTML, link_type, other_alternates
 from syndicate.feed.xml_text import strip_illegal as clean
@@ -42,7 +44,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 # feedgen itself declares atom and content; these are the namespaces our writers add.
-_NSMAP = {"dc": DC_NS, "media": MEDIA_NS, "syndicate": SYNDICATE_NS}
+_NSMAP = {"fh": HISTORY_NS, "dc": DC_NS, "media": MEDIA_NS, "syndicate": SYNDICATE_NS}
 
 _ATOM_LINK = f"{{{ATOM_NS}}}link"
 
@@ -102,6 +104,8 @@ def _write_channel_links(doc: FeedDocument, rss: etree._Element) -> None:
     _alternate_links(channel, doc.home_url, doc.alternates)
     for rel, href in doc.paging.links():
         _atom_link(channel, href, rel, MEDIA_TYPE)
+    if doc.paging.archive:
+        sub(channel, f"{{{HISTORY_NS}}}archive")
     if doc.hub_url:
         _atom_link(channel, doc.hub_url, "hub")
 

@@ -1,0 +1,172 @@
+"""Queries of the publication: rendered documents and the generation counter hosts follow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, load_only
+
+from syndicate.storage.models import PublicationState, PublishedDocument, utcnow
+
+STATE_ID = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A document as the publisher made it, before it is stored."""
+
+    path: str
+    media_type: str
+    body: bytes
+    body_gzip: bytes
+    body_br: bytes
+    etag: str
+    last_modified: datetime
+
+
+def get(session: Session, path: str) -> PublishedDocument | None:
+    """The live document at ``path`` (``None``: never published, or removed)."""
+    document = session.get(PublishedDocument, path)
+    return None if document is None or document.deleted else document
+
+
+def etag_of(session: Session, path: str) -> str | None:
+    """The content hash of the live document at ``path``; reads no body."""
+    return session.scalar(
+        select(PublishedDocument.etag).where(
+            PublishedDocument.path == path, PublishedDocument.deleted.is_(False)
+        )
+    )
+
+
+def etags(session: Session, paths: Iterable[str]) -> dict[str, str]:
+    """Content hashes of the stored (live or removed: ``""``) documents among ``paths``."""
+    rows = session.execute(
+        select(PublishedDocument.path, PublishedDocument.etag, PublishedDocument.deleted).where(
+            PublishedDocument.path.in_(list(paths))
+        )
+    )
+    return {path: ("" if deleted else etag) for path, etag, deleted in rows}
+
+
+def live_paths(session: Session, prefix: str) -> list[str]:
+    """Paths of the live documents under ``prefix`` (a feed's archive pages)."""
+    return list(
+        session.scalars(
+            select(PublishedDocument.path).where(
+                PublishedDocument.path.startswith(prefix, autoescape=True),
+                PublishedDocument.deleted.is_(False),
+            )
+        )
+    )
+
+
+def changed_since(session: Session, generation: int, limit: int) -> list[PublishedDocument]:
+    """Documents (and tombstones) stored after ``generation``, oldest change first."""
+    return list(
+        session.scalars(
+            select(PublishedDocument)
+            .where(PublishedDocument.generation > generation)
+            .order_by(PublishedDocument.generation, PublishedDocument.path)
+            .limit(limit)
+        )
+    )
+
+
+def live_index(session: Session) -> list[tuple[str, str, int]]:
+    """``(path, etag, size)`` of every live document: what a host's folder must hold."""
+    rows = session.execute(
+        select(
+            PublishedDocument.path, PublishedDocument.etag, func.length(PublishedDocument.body)
+        ).where(PublishedDocument.deleted.is_(False))
+    )
+    return [(path, etag, size) for path, etag, size in rows]
+
+
+def bodies(session: Session, paths: Sequence[str]) -> list[PublishedDocument]:
+    return list(session.scalars(select(PublishedDocument).where(PublishedDocument.path.in_(paths))))
+
+
+def generation(session: Session) -> tuple[int, datetime | None]:
+    """The newest generation and when it was made (``(0, None)`` before any publication)."""
+    row = session.execute(
+        select(PublicationState.generation, PublicationState.updated_at).where(
+            PublicationState.id == STATE_ID
+        )
+    ).first()
+    return (row[0], row[1]) if row else (0, None)
+
+
+def next_generation(session: Session) -> int:
+    """Take the next generation number. The UPDATE locks the state row until the caller
+    commits, so the documents of generation N are visible before any of N + 1: a host that
+    applied N never misses a document. Call it last in the transaction (the lock is held)."""
+    now = utcnow()
+    value = session.scalar(
+        update(PublicationState)
+        .where(PublicationState.id == STATE_ID)
+        .values(generation=PublicationState.generation + 1, updated_at=now)
+        .returning(PublicationState.generation)
+    )
+    if value is None:  # the row is made by the migration; a truncated test database lacks it
+        session.add(PublicationState(id=STATE_ID, generation=1, updated_at=now))
+        session.flush()
+        value = 1
+    return value
+
+
+def store(session: Session, documents: Sequence[Rendered], generation: int) -> None:
+    for doc in documents:
+        row = session.get(PublishedDocument, doc.path)
+        if row is None:
+            row = PublishedDocument(path=doc.path)
+            session.add(row)
+        row.media_type = doc.media_type
+        row.body, row.body_gzip, row.body_br = doc.body, doc.body_gzip, doc.body_br
+        row.etag = doc.etag
+        row.last_modified = doc.last_modified
+        row.generation = generation
+        row.deleted = False
+        row.rendered_at = utcnow()
+    session.flush()
+
+
+def remove(session: Session, paths: Iterable[str], generation: int) -> list[str]:
+    """Turn live documents into tombstones; return the paths that were live."""
+    rows = session.scalars(
+        select(PublishedDocument)
+        .options(load_only(PublishedDocument.path, PublishedDocument.deleted))
+        .where(PublishedDocument.path.in_(list(paths)), PublishedDocument.deleted.is_(False))
+    ).all()
+    for row in rows:
+        row.deleted = True
+        row.body = row.body_gzip = row.body_br = b""
+        row.etag = ""
+        row.generation = generation
+    session.flush()
+    return [row.path for row in rows]
+
+
+def count(session: Session) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(PublishedDocument)
+            .where(PublishedDocument.deleted.is_(False))
+        )
+        or 0
+    )
+
+
+def changed_in(session: Session, generation: int) -> list[PublishedDocument]:
+    """Every document stored at exactly ``generation``."""
+    return list(
+        session.scalars(
+            select(PublishedDocument)
+            .where(PublishedDocument.generation == generation)
+            .order_by(PublishedDocument.path)
+        )
+    )

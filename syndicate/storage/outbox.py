@@ -1,0 +1,128 @@
+"""Queries of the publication outbox: documents a committed change made dirty.
+
+A change writes its targets in its own transaction (``mark``), so a crash right after the commit
+loses nothing. Publishers ``claim`` targets with a lease (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL: several publishers on several machines take different targets, no global lock),
+render them, and ``finish`` them in the transaction that stores the documents: a target marked
+again while it was being rendered (its ``version`` moved) stays dirty and is rendered again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from syndicate.storage.models import OutboxEntry, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    id: int
+    target: str
+    version: int
+    attempts: int
+
+
+def mark(session: Session, targets: Iterable[tuple[str, int]]) -> int:
+    """Record ``(target, priority)`` pairs as dirty; a target already waiting is bumped."""
+    rows = [
+        {"target": t, "priority": p, "version": 1, "dirtied_at": utcnow(), "attempts": 0}
+        for t, p in sorted(set(targets))
+    ]
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert
+    statement = insert(OutboxEntry).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[OutboxEntry.target],
+        set_={
+            "version": OutboxEntry.version + 1,
+            "priority": func.min(OutboxEntry.priority, statement.excluded.priority)
+            if dialect == "sqlite"
+            else func.least(OutboxEntry.priority, statement.excluded.priority),
+        },
+    )
+    session.execute(statement)
+    return len(rows)
+
+
+def _claimable(now: datetime):
+    return or_(OutboxEntry.claimed_until.is_(None), OutboxEntry.claimed_until < now)
+
+
+def claim(session: Session, owner: str, *, limit: int, lease: float) -> list[Claim]:
+    """Take up to ``limit`` dirty targets, most urgent first, for ``lease`` seconds."""
+    now = utcnow()
+    candidates = (
+        select(OutboxEntry.id)
+        .where(_claimable(now))
+        .order_by(OutboxEntry.priority, OutboxEntry.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(session.scalars(candidates))
+    if not ids:
+        return []
+    rows = session.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id.in_(ids), _claimable(now))
+        .values(
+            claimed_by=owner,
+            claimed_until=now + timedelta(seconds=lease),
+            attempts=OutboxEntry.attempts + 1,
+        )
+        .returning(OutboxEntry.id, OutboxEntry.target, OutboxEntry.version, OutboxEntry.attempts)
+    )
+    claims = [Claim(*row) for row in rows]
+    return sorted(claims, key=lambda c: c.id)
+
+
+def still_mine(session: Session, claim: Claim, owner: str) -> bool:
+    """Lock the claimed row; ``False`` if another publisher took it over (our lease ran out)."""
+    row = session.execute(
+        select(OutboxEntry.claimed_by).where(OutboxEntry.id == claim.id).with_for_update()
+    ).first()
+    return row is not None and row[0] == owner
+
+
+def finish(session: Session, claim: Claim, owner: str) -> bool:
+    """Done with ``claim``: remove it, unless it was marked again meanwhile (then release it
+    for the next round). Returns whether it was removed."""
+    removed = session.execute(
+        delete(OutboxEntry).where(
+            OutboxEntry.id == claim.id,
+            OutboxEntry.version == claim.version,
+            OutboxEntry.claimed_by == owner,
+        )
+    ).rowcount
+    if not removed:
+        release(session, claim, owner)
+    return bool(removed)
+
+
+def release(
+    session: Session, claim: Claim, owner: str, *, error: str | None = None, retry_in: float = 0
+) -> None:
+    until = utcnow() + timedelta(seconds=retry_in) if retry_in > 0 else None
+    session.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id == claim.id, OutboxEntry.claimed_by == owner)
+        # A failed target waits out its backoff as a "claim" of nobody.
+        .values(claimed_by=None if until is None else "backoff", claimed_until=until, error=error)
+    )
+
+
+def pending(session: Session) -> tuple[int, datetime | None]:
+    """How many targets wait, and since when the oldest."""
+    row = session.execute(select(func.count(), func.min(OutboxEntry.dirtied_at))).first()
+    return (row[0] or 0, row[1]) if row else (0, None)
+
+
+def has_claimable(session: Session) -> bool:
+    return session.scalar(select(OutboxEntry.id).where(_claimable(utcnow())).limit(1)) is not None

@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from syndicate.editorial import demo
 from syndicate import publication
+from syndicate.editorial import demo
 from syndicate.storage import articles as article_store
 from syndicate.storage import db
 from tests.conftest import make_app

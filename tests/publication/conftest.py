@@ -7,8 +7,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from syndicate.editorial import demo
 from syndicate import publication
+from syndicate.editorial import demo
 from syndicate.storage import db
 from tests.conftest import _token, make_app
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks import nginx
+from syndicate import publication
 from syndicate.config import PROJECT_ROOT
 from syndicate.editorial import demo
-from syndicate import publication
 from syndicate.storage import db
 from tests.conftest import make_app
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import brotli
 import pytest
 
-from syndicate.feed.urls import FORMATS, FeedKey
+from syndicate.feed.urls import FORMATS
 from syndicate.publication import publisher
 from tests.publication.conftest import count_queries
 

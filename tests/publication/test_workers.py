@@ -18,9 +18,9 @@ from xml.sax.saxutils import escape
 
 import pytest
 
+from syndicate import publication
 from syndicate.config import PROJECT_ROOT
 from syndicate.editorial import demo
-from syndicate import publication
 from syndicate.storage import db
 from tests.conftest import _token, make_app
 

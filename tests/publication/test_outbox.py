@@ -1,0 +1,227 @@
+"""The outbox: a change and "these documents are dirty" commit together; publishers claim,
+coalesce, survive a dead publisher and retry a failed render; a host's folder follows the
+database, repairs damaged files, and never holds two versions of one document."""
+
+from __future__ import annotations
+
+import errno
+import os
+import resource
+import signal
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from syndicate import publication
+from syndicate.editorial import demo
+from syndicate.publication import files, mirror, notify, publisher
+from syndicate.storage import db, documents, outbox
+from syndicate.storage.models import OutboxEntry, utcnow
+from tests.conftest import _token, make_app
+
+
+@pytest.fixture
+def queued_app(tmp_path, database_url):
+    """An app whose changes are left to publishers (a SQLite queue: nothing runs inline)."""
+    app = make_app(tmp_path, database_url, SYNDICATE_QUEUE_URL="memory:")
+    with app.app_context(), db.database(app).session() as session, publication.deferred(app):
+        demo.load(session)
+    db.database(app).dispose()
+    app = make_app(
+        tmp_path,
+        database_url,
+        SYNDICATE_QUEUE_URL=f"sqlite:///{tmp_path / 'queue.db'}",
+        SYNDICATE_AUTO_TRANSLATE=False,
+    )
+    yield app
+    db.database(app).dispose()
+
+
+def _waiting(app) -> list[str]:
+    with db.database(app).session() as session:
+        return sorted(t for (t,) in session.query(OutboxEntry.target).all())
+
+
+def _edit(client, headers, public_id, title):
+    article = client.get(f"/api/v1/articles/{public_id}", headers=headers).get_json()
+    response = client.patch(
+        f"/api/v1/articles/{public_id}",
+        headers=headers,
+        json={"title": title, "revision": article["revision"]},
+    )
+    assert response.status_code == 200, response.get_json()
+
+
+def _any_published(client, headers, section="business"):
+    listing = client.get(
+        f"/api/v1/articles?section={section}&status=published&language=en", headers=headers
+    ).get_json()
+    return listing["items"][0]["id"]
+
+
+def test_an_edit_commits_its_outbox_entries_and_answers_before_any_render(queued_app):
+    client = queued_app.test_client()
+    editor = {"Authorization": f"Bearer {_token(queued_app, 'editor')}"}
+    public_id = _any_published(client, editor)
+    pub = publisher.for_app(queued_app)
+    before = pub.renders
+    for number in range(20):  # a burst on one article
+        _edit(client, editor, public_id, f"Burst {number}")
+    assert pub.renders == before  # the API answered without rendering anything
+    waiting = _waiting(queued_app)
+    assert "current:en:business" in waiting and "current:zh:all" in waiting
+    assert len(waiting) == len(set(waiting)) <= 12  # coalesced: one row per document
+    report = pub.drain()
+    assert report.rendered <= 3 * len(waiting)  # a few renders, not 20 bursts' worth
+    assert _waiting(queued_app) == []
+    with db.database(queued_app).session() as session:
+        assert b"Burst 19" in documents.get(session, "en/business.rss").body
+
+
+def test_a_dead_publishers_claim_is_taken_over_and_nothing_is_lost(queued_app):
+    client = queued_app.test_client()
+    editor = {"Authorization": f"Bearer {_token(queued_app, 'editor')}"}
+    _edit(client, editor, _any_published(client, editor), "Claimed by a publisher that died")
+    with db.database(queued_app).session() as session:
+        dead = outbox.claim(session, "dead-host:1:x", limit=100, lease=60)
+    assert dead
+    survivor = publisher.for_app(queued_app)
+    assert survivor.drain().targets == 0  # claimed by someone else, not yet expired
+    with db.database(queued_app).session() as session:  # the dead one's lease runs out
+        session.execute(update(OutboxEntry).values(claimed_until=utcnow() - timedelta(1)))
+    assert survivor.drain().targets == len(dead)
+    with db.database(queued_app).session() as session:
+        assert b"Claimed by a publisher that died" in documents.get(session, "en/all.atom").body
+        # The dead publisher cannot store its stale result over the survivor's.
+        assert not outbox.still_mine(session, dead[0], "dead-host:1:x")
+
+
+def test_a_failed_render_is_retried_with_backoff(queued_app, monkeypatch):
+    pub = publisher.for_app(queued_app)
+    with db.database(queued_app).session() as session:
+        outbox.mark(session, [("current:en:business", 0)])
+    calls = []
+    real = pub.renderer.target
+
+    def flaky(session, target):
+        calls.append(target)
+        if len(calls) == 1:
+            raise OSError(errno.EIO, "render failed")
+        return real(session, target)
+
+    monkeypatch.setattr(pub.renderer, "target", flaky)
+    pub.drain()
+    with db.database(queued_app).session() as session:
+        row = session.query(OutboxEntry).one()
+        assert row.error and "render failed" in row.error and row.claimed_until > utcnow()
+        row.claimed_until = utcnow() - timedelta(seconds=1)
+    pub.drain()
+    assert _waiting(queued_app) == [] and len(calls) == 2
+
+
+def test_publisher_loop_wakes_on_notification(queued_app):
+    client = queued_app.test_client()
+    editor = {"Authorization": f"Bearer {_token(queued_app, 'editor')}"}
+    stop = threading.Event()
+    thread = threading.Thread(target=publisher.for_app(queued_app).run_forever, args=(stop,))
+    thread.start()
+    try:
+        _edit(client, editor, _any_published(client, editor), "Woken")
+        deadline = time.monotonic() + 10
+        while _waiting(queued_app) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _waiting(queued_app) == []
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def test_a_new_folder_catches_up_and_a_damaged_file_is_rewritten(queued_app, tmp_path):
+    publisher.for_app(queued_app).drain()
+    copy = mirror.for_app(queued_app)
+    report = copy.sync()
+    root = Path(queued_app.config["SYNDICATE_FEEDS_DIR"])
+    assert report.generation > 0 and copy.applied() == report.generation
+    rss = root / "en" / "all.rss"
+    with db.database(queued_app).session() as session:
+        document = documents.get(session, "en/all.rss")
+    assert rss.read_bytes() == document.body
+    assert rss.stat().st_mtime == document.last_modified.timestamp()
+    client = queued_app.test_client()
+    good = client.get("/feeds/en/all.rss")
+    # Truncated on disk: never served as broken XML, rewritten from the database.
+    rss.write_bytes(document.body[:100])
+    again = client.get("/feeds/en/all.rss")
+    assert again.status_code == 200 and again.data == document.body
+    assert again.headers["ETag"] == good.headers["ETag"]
+    assert rss.read_bytes() == document.body
+    # Deleted: served from the database and written again.
+    rss.unlink()
+    assert client.get("/feeds/en/all.rss").data == document.body and rss.exists()
+    # The periodic check repairs what nobody asked for.
+    (root / "zh" / "all.json").write_bytes(b"{")
+    assert copy.verify() == 1
+    assert (root / "zh" / "all.json").read_bytes().startswith(b"{\n") or (
+        root / "zh" / "all.json"
+    ).stat().st_size > 1
+
+
+def test_a_full_disk_leaves_every_coding_of_the_old_version(tmp_path):
+    root = tmp_path / "feeds"
+    files.write_document(root, "en/x.rss", {"identity": b"old", "gzip": b"g1", "br": b"b1"}, 1e9)
+    big = b"x" * 200_000
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, hard))  # writes past 100 kB fail
+    try:
+        with pytest.raises(OSError):
+            files.write_document(
+                root, "en/x.rss", {"identity": big, "gzip": b"g2", "br": b"b2"}, 2e9
+            )
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+    assert (root / "en/x.rss").read_bytes() == b"old"
+    assert (root / "en/x.rss.gz").read_bytes() == b"g1"
+    assert (root / "en/x.rss.br").read_bytes() == b"b1"
+    assert [p.name for p in (root / "en").iterdir() if p.name.startswith(".")] == []
+
+
+def test_healthz_reports_a_folder_behind_and_a_backlog(queued_app):
+    client = queued_app.test_client()
+    publisher.for_app(queued_app).drain()
+    mirror.for_app(queued_app).sync()
+    assert client.get("/healthz").get_json()["publication"].get("problems") is None
+    with db.database(queued_app).session() as session:
+        outbox.mark(session, [("current:en:all", 0)])
+        session.execute(update(OutboxEntry).values(dirtied_at=utcnow() - timedelta(hours=1)))
+        documents.next_generation(session)
+    from syndicate.storage.models import PublicationState
+
+    with db.database(queued_app).session() as session:
+        session.execute(update(PublicationState).values(updated_at=utcnow() - timedelta(minutes=5)))
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "degraded"
+    problems = " ".join(body["publication"]["problems"])
+    assert "folder behind" in problems and "outbox backing up" in problems
+
+
+@pytest.mark.redis
+def test_redis_pub_sub_wakes_a_waiter(tmp_path, sqlite_url):
+    redis_url = os.environ.get("SYNDICATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    app = make_app(tmp_path, sqlite_url, SYNDICATE_QUEUE_URL=f"{redis_url}?queue=t{os.getpid()}")
+    assert notify.kind(app) == "redis"
+    waiter = notify.waiter(app, notify.PUBLICATION_CHANNEL)
+    stop = threading.Event()
+    assert waiter.wait(0.1, stop) is False  # subscribes
+    with app.app_context(), db.database(app).session() as session:
+        notify.announce(app, session, notify.PUBLICATION_CHANNEL, 7)
+    started = time.monotonic()
+    woken = waiter.wait(5, stop)
+    waiter.close()
+    assert woken and time.monotonic() - started < 2
+    db.database(app).dispose()

@@ -1,7 +1,8 @@
 """Signals that decouple the editorial services from what reacts to changes.
 
-Sent after the change is committed. The translation layer enqueues jobs on ``article_changed``;
-the publication layer re-renders the affected feeds on all three.
+Sent after the change is committed. The translation layer enqueues jobs on ``article_changed``.
+(Publication does not listen: it records what a change makes dirty inside the change's own
+transaction, see ``syndicate.publication.targets``.)
 """
 
 from __future__ import annotations

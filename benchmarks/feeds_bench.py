@@ -448,7 +448,7 @@ def render_cost(database_url: str, workdir: Path, section: str, repeat: int) -> 
                 event.listen(database.engine, "before_cursor_execute", record)
                 started = time.perf_counter()
                 with database.session() as session:
-                    page = build.build_page(session, app.config, "en", feed, 1)
+                    page = build.build_current(session, app.config, "en", feed)
                     built = time.perf_counter()
                     for fmt in FORMATS:
                         render(page.documents[fmt], fmt)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -264,25 +264,6 @@ def build_archive(
         lambda fmt: FeedKey(language, section, fmt, number),
         paging,
     )
-
-
-def affected_sections(session: Session, slugs: Iterable[str]) -> set[str]:
-    """The feeds (section slugs and ``all``) that contain articles of sections ``slugs``: the
-    sections themselves (even deleted ones, whose files must go), their ancestors, and all."""
-    affected = set(slugs) | {ALL}
-    by_id = {}
-    by_slug = {}
-    for row in section_store.list_all(session):
-        by_id[row.id] = row
-        by_slug[row.slug] = row
-    for slug in list(affected):
-        row = by_slug.get(slug)
-        seen = set()
-        while row is not None and row.id not in seen:
-            seen.add(row.id)
-            affected.add(row.slug)
-            row = by_id.get(row.parent_id)
-    return affected
 
 
 def host(base_url: str) -> str:

@@ -12,7 +12,7 @@ import orjson
 from flask import Flask
 from lxml import etree
 
-from syndicate.feed.build import build_page
+from syndicate.feed.build import build_current
 from syndicate.feed.render import render
 from syndicate.feed.urls import FORMATS
 from syndicate.feed.validate import validate_json_feed
@@ -62,10 +62,10 @@ class ReadFeed:
     items: list[ReadItem] = field(default_factory=list)
 
 
-def rendered(app: Flask, language: str, section: str, page: int = 1) -> dict[str, bytes]:
-    """Page ``page`` of a feed, in every format."""
+def rendered(app: Flask, language: str, section: str) -> dict[str, bytes]:
+    """The subscription document of a feed, in every format."""
     with session_of(app) as session:
-        built = build_page(session, app.config, language, section, page)
+        built = build_current(session, app.config, language, section)
         assert built is not None
         return {fmt: render(built.documents[fmt], fmt) for fmt in FORMATS}
 

@@ -13,7 +13,7 @@ from sqlalchemy import event
 
 from syndicate.editorial import articles as editorial
 from syndicate.feed import build
-from syndicate.feed.build import FeedSettings, affected_sections, build_page
+from syndicate.feed.build import FeedSettings, build_archive, build_current
 from syndicate.feed.render import render
 from syndicate.feed.urls import ALL, FORMATS, FeedKey, article_url, section_url
 from syndicate.i18n.dates import local_date
@@ -187,7 +187,7 @@ def test_feed_ids_differ_per_language_and_not_per_format_or_page(demo_app):
     with session_of(demo_app) as session:
         ids = {}
         for language in CODES:
-            built = build_page(session, demo_app.config, language, "top-news", 1)
+            built = build_current(session, demo_app.config, language, "top-news")
             assert {d.id for d in built.documents.values()} == {
                 f"tag:news.example.com,2023:feed/{language}/top-news"
             }
@@ -209,16 +209,16 @@ def test_parent_and_all_feeds_include_descendants(demo_app):
                 "2023-06-01-hongqiao-yrd-forum-links",  # translated into Chinese
             ],
         }.items():
-            built = build_page(session, demo_app.config, language, "hongqiao-yrd", 1)
+            built = build_current(session, demo_app.config, language, "hongqiao-yrd")
             items = built.documents["json"].items
             assert [item.id.split("/")[-2] for item in items] == expected
-        everything = build_page(session, demo_app.config, "en", ALL, 1)
+        everything = build_current(session, demo_app.config, "en", ALL)
         assert len(everything.documents["rss"].items) == 10  # 7 in English + 3 translated
 
 
 def test_untranslated_articles_are_hidden_by_default(demo_app):
     with session_of(demo_app) as session:
-        built = build_page(session, demo_app.config, "zh", ALL, 1)
+        built = build_current(session, demo_app.config, "zh", ALL)
         shown_ids = {item.id.split("/")[-2] for item in built.documents["rss"].items}
         zh_originals = {
             a.public_id
@@ -315,42 +315,54 @@ def test_an_editors_correction_is_a_change(demo_app):
     assert after.id == before.id and after.updated == later > before.updated
 
 
-def test_paging(make_demo_app, sqlite_url):
+def test_archive_pages_hold_every_article_once_oldest_first(make_demo_app, sqlite_url):
     app = make_demo_app(sqlite_url, SYNDICATE_PAGE_SIZE=4, SYNDICATE_UNTRANSLATED="original")
-    seen = {fmt: [] for fmt in FORMATS}
     with session_of(app) as session:
         expected = [a.public_id for a in expected_articles(session, "en", ALL, fallback=True)]
-        for page in range(1, 5):
-            built = build_page(session, app.config, "en", ALL, page)
-            assert built.page_count == 4
-            for fmt in FORMATS:
-                feed = read(render(built.documents[fmt], fmt), fmt)
-
-                def url(number, fmt=fmt):
-                    return FeedKey("en", ALL, fmt, number).url(BASE)
-
-                assert feed.self_url == url(page)
-                links = {
-                    "first": url(1),
-                    "previous": url(page - 1) if page > 1 else None,
-                    "next": url(page + 1) if page < 4 else None,
-                    "last": url(4),
-                }
-                links = {rel: href for rel, href in links.items() if href}
-                if fmt == "json":
-                    links = {"next": links["next"]} if "next" in links else {}
-                assert feed.paging == links
-                seen[fmt].extend(item.id.split("/")[-2] for item in feed.items)
-        assert [
-            len(build_page(session, app.config, "en", ALL, p).documents["rss"].items)
-            for p in range(1, 5)
-        ] == [4, 4, 4, 2]
-        for page in (0, 5, 10_000):
-            assert build_page(session, app.config, "en", ALL, page) is None
-        assert build_page(session, app.config, "en", "no-such-section", 1) is None
-        assert build_page(session, app.config, "fr", ALL, 1) is None
+        positions = [
+            (a.published_at, a.id)
+            for a in reversed(expected_articles(session, "en", ALL, fallback=True))
+        ]
+        starts = positions[::4]  # the cuts a publisher makes: every 4th article from the oldest
+        closed = len(starts) - 1
+        current = build_current(session, app.config, "en", ALL, closed)
+        pages = {
+            n: build_archive(session, app.config, "en", ALL, n, starts)
+            for n in range(1, closed + 1)
+        }
+        assert build_archive(session, app.config, "en", ALL, closed + 1, starts) is None
+        assert build_archive(session, app.config, "en", ALL, 0, starts) is None
+        assert build_current(session, app.config, "en", "no-such-section") is None
+        assert build_current(session, app.config, "fr", ALL) is None
     for fmt in FORMATS:
-        assert seen[fmt] == expected  # every article once, newest first
+
+        def url(number, fmt=fmt):
+            return FeedKey("en", ALL, fmt, number).url(BASE)
+
+        feed = read(render(current.documents[fmt], fmt), fmt)
+        assert feed.self_url == url(None)
+        assert feed.paging == (
+            {"next": url(closed)} if fmt == "json" else {"prev-archive": url(closed)}
+        )
+        ids = [item.id.split("/")[-2] for item in feed.items]
+        assert ids == expected[:4]
+        archived = []
+        for number in range(closed, 0, -1):
+            page = read(render(pages[number].documents[fmt], fmt), fmt)
+            assert page.self_url == url(number)
+            links = {"current": url(None)}
+            if number > 1:
+                links["prev-archive"] = url(number - 1)
+            if number < closed:
+                links["next-archive"] = url(number + 1)
+            if fmt == "json":
+                links = {"next": url(number - 1)} if number > 1 else {}
+            assert page.paging == links
+            assert len(page.items) == 4
+            archived.extend(item.id.split("/")[-2] for item in page.items)
+        # Newest first within and across pages; the open page's articles are only current.
+        assert archived == expected[len(expected) - 4 * closed :]
+        assert set(archived) | set(ids) == set(expected)
 
 
 @pytest.mark.parametrize(("max_age", "ttl"), [(0, 1), (59, 1), (300, 5), (3600, 60)])
@@ -366,9 +378,8 @@ def test_an_empty_section_has_a_valid_first_page(demo_app):
             Section(slug="empty", name_en="Empty", name_zh="空栏目", description_en="", position=9),
         )
     with session_of(demo_app) as session:
-        built = build_page(session, FeedSettings.of(demo_app.config), "zh", "empty", 1)
-        assert built.page_count == 1
-        assert build_page(session, demo_app.config, "zh", "empty", 2) is None
+        built = build_current(session, FeedSettings.of(demo_app.config), "zh", "empty")
+        assert build_archive(session, demo_app.config, "zh", "empty", 1, []) is None
         created = section_store.get(session, "empty").updated_at
         for fmt, document in built.documents.items():
             assert document.items == () and document.updated == created
@@ -387,7 +398,7 @@ def test_queries_per_page_do_not_grow_with_the_page_size(make_demo_app, database
             event.listen(
                 connection, "before_cursor_execute", lambda *a, s=statements: s.append(a[2])
             )
-            built = build_page(session, app.config, "en", "hongqiao-yrd", 1)
+            built = build_current(session, app.config, "en", "hongqiao-yrd")
             assert len(built.documents["rss"].items) == size
     assert len(per_size[1]) == len(per_size[3]) <= 5, per_size[3]
     article_pages = [
@@ -426,21 +437,24 @@ def test_feed_page_query(make_demo_app, database_url):
         assert [a.id for a in tied] == sorted([first.id, second.id], reverse=True)
 
 
-def test_affected_sections(demo_app):
+def test_a_change_dirties_its_section_its_ancestors_and_all(demo_app):
+    from datetime import UTC, datetime
+
+    from syndicate.publication import targets
+    from syndicate.storage import sections as section_store
+
     with session_of(demo_app) as session:
-        assert affected_sections(session, {"industrial-cooperation"}) == {
-            "industrial-cooperation",
-            "hongqiao-yrd",
-            ALL,
-        }
-        assert affected_sections(session, ["top-news", "yrd-integration"]) == {
-            "top-news",
-            "yrd-integration",
-            "hongqiao-yrd",
-            ALL,
-        }
-        assert affected_sections(session, {"deleted-section"}) == {"deleted-section", ALL}
-        assert affected_sections(session, set()) == {ALL}
+        child = section_store.get(session, "industrial-cooperation")
+        when = datetime(2024, 1, 1, tzinfo=UTC)
+        pending = targets.Pending(positions={(child.id, (when, 7))})
+        found = {t for t, _p in targets.resolve(session, pending)}
+        for language in ("en", "zh"):
+            for feed in ("industrial-cooperation", "hongqiao-yrd", ALL):
+                assert targets.current(language, feed) in found
+                assert targets.at(language, feed, (when, 7)) in found
+        assert len(found) == 12
+        moved = targets.resolve(session, targets.Pending(sweeps={f"#{child.parent_id}"}))
+        assert {t for t, _p in moved} == {"sweep:en:hongqiao-yrd", "sweep:zh:hongqiao-yrd"}
 
 
 ILLEGAL = "\x00\x01\x08\x0b\x0c\x1f\ufffe\uffff"

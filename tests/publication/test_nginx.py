@@ -137,5 +137,5 @@ def test_conditional_gets_are_answered_304(feeds_server):
 
 def test_the_publishers_own_files_are_not_served(feeds_server):
     root, port = feeds_server
-    assert (root / ".publish.lock").exists()
-    assert fetch(port, "/feeds/.publish.lock")[0] == 404
+    assert (root / ".generation").exists()
+    assert fetch(port, "/feeds/.generation")[0] == 404

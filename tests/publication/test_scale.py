@@ -45,7 +45,7 @@ def page_queries(app, language: str, section: str) -> list[tuple[str, object]]:
     event.listen(engine, "before_cursor_execute", record)
     try:
         with app.app_context(), db.database(app).session() as session:
-            page = build.build_page(session, app.config, language, section, 1)
+            page = build.build_current(session, app.config, language, section)
     finally:
         event.remove(engine, "before_cursor_execute", record)
     assert len(page.documents["rss"].items) == 20

@@ -279,7 +279,7 @@ def feed_json(client, app, language: str, section: str) -> str:
 
     assert "syndicate.publisher" not in app.extensions, response.status_code
     with app.app_context(), db.database(app).session() as session:
-        page = build.build_page(session, app.config, language, section, 1)
+        page = build.build_current(session, app.config, language, section)
         return render(page.documents["json"], "json").decode()
 
 

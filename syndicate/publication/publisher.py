@@ -81,12 +81,16 @@ class Publisher:
         report.seconds = time.monotonic() - started
         return report
 
-    def publish_archive(self, key) -> bool:
-        """Render an archive page on its first request and store it for every host; whether
-        the page exists."""
+    def publish_missing(self, key) -> bool:
+        """Render a feed document nobody published yet on its first request (an archive page
+        past the newest ones; a subscription document before any publication ran) and store
+        it for every host; whether the document exists."""
         with self.app.app_context(), self.database.session() as session:
-            out = self.renderer.archive_now(session, key)
-        if out is None:
+            if key.archive is None:
+                out = self.renderer.target(session, targets.current(key.language, key.section))
+            else:
+                out = self.renderer.archive_now(session, key)
+        if out is None or not out.documents:
             return False
         self.renders += out.renders
         with self.database.session() as session:

@@ -1,8 +1,9 @@
 """What the fast path leaves to Flask: files a host does not have (yet), and 404s.
 
 A document the folder lacks (a host that has not caught up, a deleted file) is written from the
-database and served; an archive page nobody asked for before is rendered once, stored in the
-database for every host, and served. Anything else is a 404.
+database and served; an archive page nobody asked for before (or a feed no publisher rendered
+yet) is rendered once, stored in the database for every host, and served. Anything else is a
+404.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def feed(relative: str):
     if key is None:
         return _not_found()
     if not _from_database(relative):
-        if key.archive is None or not publisher.for_app().publish_archive(key):
+        if not publisher.for_app().publish_missing(key):
             return _not_found()
         mirror.for_app().sync()  # its other formats too
     return _serve(relative, MEDIA_TYPES[key.fmt]) or _not_found()

@@ -206,13 +206,14 @@ def test_retries_back_off_then_give_up(make_test_app):
 
     (job,) = jobs_of(app)
     assert (job.status, job.attempts) == ("queued", 1)
-    assert timedelta(seconds=4) < job.run_after - before < timedelta(seconds=6)
+    # (The create also publishes its feeds in this process before the job runs: allow for it.)
+    assert timedelta(seconds=4) < job.run_after - before < timedelta(seconds=8)
     later = huey._get_timestamp() + timedelta(seconds=6)
     for task in huey.read_schedule(later):
         huey.execute(task, timestamp=later)
     (job,) = jobs_of(app)
     assert job.attempts == 2
-    assert timedelta(seconds=9) < job.run_after - before < timedelta(seconds=12)  # doubled
+    assert timedelta(seconds=9) < job.run_after - before < timedelta(seconds=15)  # doubled
 
     later += timedelta(seconds=11)
     for task in huey.read_schedule(later):

@@ -270,7 +270,12 @@ def jobs_of(app, public_id: str | None = None) -> list:
 
 def feed_json(client, app, language: str, section: str) -> str:
     """The JSON feed as readers get it: from the publication folder when publication is wired
-    into the app, else built from storage the same way."""
+    into the app (brought up to date first, as the host's mirror does), else built from storage
+    the same way."""
+    if "syndicate.mirror" in app.extensions:
+        from syndicate.publication import mirror
+
+        mirror.for_app(app).sync()
     response = client.get(f"/feeds/{language}/{section}.json")
     if response.status_code == 200:
         return response.get_data(as_text=True)

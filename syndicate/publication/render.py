@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from syndicate.feed import build, opml
 from syndicate.feed.render import MEDIA_TYPES, render
 from syndicate.feed.urls import ALL, FORMATS, OPML_PATH, FeedKey, archive_prefix
+from syndicate.languages import LANGUAGES
 from syndicate.publication import files, targets
 from syndicate.storage import archives as archive_store
 from syndicate.storage import articles as article_store
@@ -134,6 +135,8 @@ class Renderer:
     def _current(self, session: Session, language: str, section: str, out: Output) -> None:
         if self._section_ids(session, section) is False:
             self._sweep(session, language, section, out)
+            return
+        if language not in LANGUAGES:
             return
         starts, just_closed = self.cuts(session, language, section)
         closed = max(len(starts) - 1, 0)

@@ -92,7 +92,7 @@ def _links(element, rel: str, prefix: str = "atom:") -> list:
 
 
 def _paging(element) -> dict[str, str]:
-    rels = ("first", "previous", "next", "last")
+    rels = ("first", "previous", "next", "last", "current", "prev-archive", "next-archive")
     return {rel: _links(element, rel)[0].get("href") for rel in rels if _links(element, rel)}
 
 

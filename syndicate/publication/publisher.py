@@ -25,8 +25,9 @@ from syndicate.storage import db, documents, outbox
 
 log = logging.getLogger(__name__)
 EXTENSION = "syndicate.publisher"
-#: Targets one publisher claims at once: small, so that several publishers share a burst.
-BATCH = 4
+#: Targets one publisher claims at once: a burst of translations touches many archive targets
+#: (cheap, often resolving to no page); several publishers still share a larger burst.
+BATCH = 16
 MAX_RETRY_DELAY = 300.0
 
 
@@ -58,12 +59,89 @@ class Publisher:
             outbox.mark(session, targets.everything(session))
 
     def run_once(self, report: Report | None = None) -> int:
-        """Claim and publish one batch; returns how many targets it took."""
+        """Claim a batch, render each target, store the batch; returns how many it took."""
+        report = report if report is not None else Report()
         with self.database.session() as session:
             claims = outbox.claim(session, self.owner, limit=BATCH, lease=self.lease)
+        if not claims:
+            return 0
+        done: list[tuple[outbox.Claim, render.Output]] = []
+        seen: set = set()  # archive pages already rendered in this batch (shared by articles)
         for claim in claims:
-            self._publish(claim, report or Report())
+            try:
+                with self.app.app_context(), self.database.session() as session:
+                    out = self.renderer.target(session, claim.target, seen)
+                self.renders += out.renders
+                report.rendered += out.renders
+                done.append((claim, out))
+            except Exception as exc:
+                self._failed(claim, exc)
+        if done:
+            try:
+                with self.database.session() as session:
+                    self._finish(session, done, report)
+                report.targets += len(done)
+            except Exception as exc:
+                for claim, _out in done:
+                    self._failed(claim, exc)
         return len(claims)
+
+    def _finish(self, session, done, report: Report) -> None:
+        """Store a batch's documents, then settle its claims, in one transaction. Locks are
+        taken in one order by every publisher (documents by path, outbox rows by target, the
+        generation row last), and the outbox rows editors' commits also touch are locked only
+        for the last statements."""
+        mine = outbox.owned(session, [claim.id for claim, _out in done], self.owner)
+        kept = [(claim, out) for claim, out in done if claim.id in mine]
+        for claim, _out in done:
+            if claim.id not in mine:
+                log.warning("publisher: %s was taken over; result dropped", claim.target)
+        merged = render.Output()
+        for _claim, out in kept:
+            merged.documents.extend(out.documents)
+            merged.removed.extend(out.removed)
+            merged.follow.extend(out.follow)
+        changed, removing = self._changes(session, merged)
+        documents.store(session, changed, documents.PENDING)
+        removed = documents.remove(session, removing, documents.PENDING)
+        if merged.follow:
+            outbox.mark(session, targets.with_priority(merged.follow))
+        for claim, _out in sorted(kept, key=lambda pair: pair[0].target):
+            outbox.finish(session, claim, self.owner)
+        if changed or removed:
+            # Last: the generation row stays locked until this transaction commits.
+            generation = documents.next_generation(session)
+            documents.assign(session, [d.path for d in changed] + removed, generation)
+            notify.announce(self.app, session, notify.PUBLICATION_CHANNEL, generation)
+        report.stored.extend(d.path for d in changed)
+        report.removed.extend(removed)
+
+    def _changes(self, session, out: render.Output):
+        """The documents whose bytes differ from the stored ones (one per path: the last
+        rendered), and the live ones to remove."""
+        latest = {d.path: d for d in out.documents}
+        stored = documents.etags(session, [*latest, *out.removed])
+        changed = sorted(
+            (d for d in latest.values() if stored.get(d.path) != d.etag), key=lambda d: d.path
+        )
+        removing = sorted(p for p in set(out.removed) if stored.get(p) and p not in latest)
+        return changed, removing
+
+    def _failed(self, claim: outbox.Claim, exc: Exception) -> None:
+        delay = min(2.0**claim.attempts, MAX_RETRY_DELAY)
+        log.error(
+            "publisher: %s failed (attempt %d: %s); retry in %.0f s",
+            claim.target,
+            claim.attempts,
+            exc,
+            delay,
+            exc_info=exc,
+        )
+        try:
+            with self.database.session() as session:
+                outbox.release(session, claim, self.owner, error=str(exc)[:2000], retry_in=delay)
+        except Exception:  # the claim runs out by itself
+            log.warning("publisher: could not release %s", claim.target)
 
     def drain(self, *, timeout: float | None = None) -> Report:
         """Publish until nothing claimable is left (or ``timeout`` seconds passed)."""
@@ -94,7 +172,12 @@ class Publisher:
             return False
         self.renders += out.renders
         with self.database.session() as session:
-            self._store(session, out, Report())
+            changed, _removing = self._changes(session, out)
+            if changed:  # another host may have stored it a moment ago
+                documents.store(session, changed, documents.PENDING)
+                generation = documents.next_generation(session)
+                documents.assign(session, [d.path for d in changed], generation)
+                notify.announce(self.app, session, notify.PUBLICATION_CHANNEL, generation)
         return True
 
     def run_forever(self, stop: threading.Event) -> None:
@@ -113,52 +196,6 @@ class Publisher:
                 waiter.wait(self.app.config["SYNDICATE_PUBLISH_POLL"], stop)
         finally:
             waiter.close()
-
-    def _publish(self, claim: outbox.Claim, report: Report) -> None:
-        try:
-            with self.app.app_context(), self.database.session() as session:
-                out = self.renderer.target(session, claim.target)
-            self.renders += out.renders
-            report.rendered += out.renders
-            with self.database.session() as session:
-                if not outbox.still_mine(session, claim, self.owner):
-                    log.warning("publisher: %s was taken over; result dropped", claim.target)
-                    return
-                if out.follow:
-                    outbox.mark(session, targets.with_priority(out.follow))
-                outbox.finish(session, claim, self.owner)
-                self._store(session, out, report)
-            report.targets += 1
-        except Exception as exc:
-            delay = min(2.0**claim.attempts, MAX_RETRY_DELAY)
-            log.exception(
-                "publisher: %s failed (attempt %d); retry in %.0f s",
-                claim.target,
-                claim.attempts,
-                delay,
-            )
-            try:
-                with self.database.session() as session:
-                    outbox.release(
-                        session, claim, self.owner, error=str(exc)[:2000], retry_in=delay
-                    )
-            except Exception:  # the claim runs out by itself
-                log.warning("publisher: could not release %s", claim.target)
-
-    def _store(self, session, out: render.Output, report: Report) -> None:
-        """Store what changed under a new generation, in the caller's transaction."""
-        stored = documents.etags(session, [d.path for d in out.documents] + out.removed)
-        changed = [d for d in out.documents if stored.get(d.path) != d.etag]
-        removing = [p for p in out.removed if stored.get(p)]  # live ones only
-        if not (changed or removing):
-            return
-        # Last: the generation row stays locked until this transaction commits (no outbox row may
-        # be locked after it, or two publishers could wait on each other).
-        generation = documents.next_generation(session)
-        documents.store(session, changed, generation)
-        report.removed.extend(documents.remove(session, removing, generation))
-        report.stored.extend(d.path for d in changed)
-        notify.announce(self.app, session, notify.PUBLICATION_CHANNEL, generation)
 
 
 def for_app(app: Flask | None = None) -> Publisher:

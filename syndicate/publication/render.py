@@ -59,9 +59,12 @@ class Renderer:
         self.settings = build.FeedSettings.of(app.config)
         self.prerender = app.config["SYNDICATE_PRERENDER_PAGES"]
 
-    def target(self, session: Session, target: str) -> Output:
+    def target(self, session: Session, target: str, seen: set | None = None) -> Output:
+        """Render what ``target`` names. ``seen``: archive pages rendered earlier in the same
+        batch (articles of one page each name it), skipped."""
         kind, _, rest = target.partition(":")
         out = Output()
+        self._seen = seen if seen is not None else set()
         if kind == "opml":
             self._opml(session, out)
             return out
@@ -156,10 +159,13 @@ class Renderer:
             starts = archive_store.starts(session, language, section)
         closed = max(len(starts) - 1, 0)
         key = FeedKey(language, section, FORMATS[0], number)
+        if key in self._seen:
+            return
         newest = number > closed - self.prerender
         if not (explicit or newest or documents.etag_of(session, key.path) is not None):
             return  # never asked for: rendered on its first request
         page = build.build_archive(session, self.app.config, language, section, number, starts)
+        self._seen.add(key)
         if page is not None:
             self._add(out, page, lambda fmt: FeedKey(language, section, fmt, number))
 

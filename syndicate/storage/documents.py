@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, load_only
 from syndicate.storage.models import PublicationState, PublishedDocument, utcnow
 
 STATE_ID = 1
+#: Generation of documents written in a transaction that has not taken its number yet.
+PENDING = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,17 @@ def store(session: Session, documents: Sequence[Rendered], generation: int) -> N
         row.deleted = False
         row.rendered_at = utcnow()
     session.flush()
+
+
+def assign(session: Session, paths: Sequence[str], generation: int) -> None:
+    """Give the documents this transaction wrote their generation (taken last, see
+    ``next_generation``)."""
+    if paths:
+        session.execute(
+            update(PublishedDocument)
+            .where(PublishedDocument.path.in_(list(paths)))
+            .values(generation=generation)
+        )
 
 
 def remove(session: Session, paths: Iterable[str], generation: int) -> list[str]:

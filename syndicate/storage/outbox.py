@@ -83,6 +83,15 @@ def claim(session: Session, owner: str, *, limit: int, lease: float) -> list[Cla
     return sorted(claims, key=lambda c: c.id)
 
 
+def owned(session: Session, ids: list[int], owner: str) -> set[int]:
+    """Which of these claims ``owner`` still holds (no lock: ``finish`` re-checks)."""
+    return set(
+        session.scalars(
+            select(OutboxEntry.id).where(OutboxEntry.id.in_(ids), OutboxEntry.claimed_by == owner)
+        )
+    )
+
+
 def still_mine(session: Session, claim: Claim, owner: str) -> bool:
     """Lock the claimed row; ``False`` if another publisher took it over (our lease ran out)."""
     row = session.execute(

@@ -107,11 +107,11 @@ def test_a_failed_render_is_retried_with_backoff(queued_app, monkeypatch):
     calls = []
     real = pub.renderer.target
 
-    def flaky(session, target):
+    def flaky(session, target, seen=None):
         calls.append(target)
         if len(calls) == 1:
             raise OSError(errno.EIO, "render failed")
-        return real(session, target)
+        return real(session, target, seen)
 
     monkeypatch.setattr(pub.renderer, "target", flaky)
     pub.drain()

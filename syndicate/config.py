@@ -267,8 +267,17 @@ SETTINGS: tuple[Setting, ...] = (
         300,
         int,
         "Seconds a running translation job may go without a sign of life before another worker "
-        "takes it over (a dead worker on the same host is noticed at once when a worker starts).",
+        "takes it over (a worker whose heartbeat stopped is noticed sooner: "
+        "`SYNDICATE_WORKER_HEARTBEAT`).",
         _positive,
+    ),
+    Setting(
+        "WORKER_HEARTBEAT",
+        10.0,
+        float,
+        "Seconds between the heartbeats a worker process writes while it runs jobs; a process "
+        "silent for three of them is gone and its jobs and operations are queued again.",
+        lambda v: None if 0 < v <= 3600 else "must be between 0 and 3600 seconds",
     ),
     Setting(
         "TRANSLATION_TEST_DELAY",

@@ -56,3 +56,80 @@ def get_operation(operation_id: int):
     if operation is None:
         raise NotFound(f"no operation {operation_id}")
     return json_response(operation_json(operation))
+
+
+# OpenAPI -------------------------------------------------------------------------------------
+
+
+def openapi_schemas() -> dict[str, Any]:
+    return {
+        "Operation": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "url": {"type": "string", "description": "Where to follow it (also Location)."},
+                "kind": {"enum": ["glossary-stale", "republish-sections"]},
+                "params": {"type": "object"},
+                "status": {"enum": ["queued", "running", "done", "failed"]},
+                "progress": {"type": "number", "minimum": 0, "maximum": 1},
+                "total": {"type": ["integer", "null"], "description": "Units of work."},
+                "done": {"type": "integer", "description": "Units finished."},
+                "detail": {"type": ["string", "null"]},
+                "error": {"type": ["string", "null"]},
+                "result": {
+                    "type": ["object", "null"],
+                    "description": "glossary-stale: `{stale_translations}`; republish-sections: "
+                    "`{sections, rendered, written, removed}`.",
+                },
+                "attempts": {"type": "integer"},
+                "created_at": {"type": "string", "format": "date-time"},
+                "started_at": {"type": ["string", "null"], "format": "date-time"},
+                "finished_at": {"type": ["string", "null"], "format": "date-time"},
+            },
+        },
+    }
+
+
+def accepted_response(description: str) -> dict[str, Any]:
+    """A 202 answer: the changed resource with ``operation``, and ``Location``."""
+    return {
+        "description": description,
+        "headers": {"Location": {"schema": {"type": "string"}}},
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"operation": {"$ref": "#/components/schemas/Operation"}},
+                }
+            }
+        },
+    }
+
+
+def openapi_paths(problem: dict[str, Any]) -> dict[str, Any]:
+    operation_id = {
+        "name": "operation_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer"},
+    }
+    return {
+        "/api/v1/operations/{operation_id}": {
+            "parameters": [operation_id],
+            "get": {
+                "summary": "A background operation: status, progress, result, error",
+                "responses": {
+                    "200": {
+                        "description": "Operation",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Operation"}
+                            }
+                        },
+                    },
+                    "401": problem,
+                    "404": problem,
+                },
+            },
+        },
+    }

@@ -41,9 +41,7 @@ def _claim(app, job_id: int, token: str) -> None:
         assert job_store.claim(session, job_id, token, timedelta(minutes=5))
 
 
-def test_a_worker_with_the_same_host_and_pid_never_takes_a_healthy_job(
-    fast, client, editor, admin
-):
+def test_a_worker_with_the_same_host_and_pid_never_takes_a_healthy_job(fast, client, editor, admin):
     app = fast
     huey = hold(app)
     add_section(client, admin)

@@ -72,7 +72,7 @@ def _changed(operation: Operation | None, message: str):
             _("%(count)s machine translation(s) are now stale.", count=stale),
             "stale",
         )
-    elif stale is None and operation is not None:  # still running: the page follows it
+    if operation is not None:  # the page shows it, and follows it while it runs
         operations.remember(operation)
     return redirect(url_for("desk.glossary", show=request.values.get("show") or None), 303)
 

@@ -79,7 +79,7 @@ def openapi_schemas() -> dict[str, Any]:
                 "result": {
                     "type": ["object", "null"],
                     "description": "glossary-stale: `{stale_translations}`; republish-sections: "
-                    "`{sections, rendered, written, removed}`.",
+                    "`{sections, targets, rendered, stored, removed}`.",
                 },
                 "attempts": {"type": "integer"},
                 "created_at": {"type": "string", "format": "date-time"},

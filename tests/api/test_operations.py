@@ -4,10 +4,14 @@ Section create and delete stay synchronous."""
 
 from __future__ import annotations
 
-import orjson
+import pytest
 
-from syndicate.storage import db
+from syndicate import publication
+from syndicate.editorial import demo
+from syndicate.publication import publisher
+from syndicate.storage import db, documents, outbox
 from syndicate.translation import jobs
+from tests.conftest import _token, make_app
 from tests.support.factories import article_payload, make_sections
 
 
@@ -26,39 +30,53 @@ def drain(huey) -> int:
     return ran
 
 
-def feed_title(client, section: str) -> str:
-    return orjson.loads(client.get(f"/feeds/zh/{section}.json").data)["title"]
+@pytest.fixture
+def queued_app(tmp_path, sqlite_url):
+    """The demo newsroom, published; then an app whose queue is on disk (SQLite), as in
+    production: nothing runs in the request, a worker runs the operations and publishes."""
+    app = make_app(tmp_path, sqlite_url)
+    with app.app_context(), db.database(app).session() as session, publication.deferred(app):
+        demo.load(session)
+    db.database(app).dispose()
+    app = make_app(
+        tmp_path,
+        sqlite_url,
+        SYNDICATE_QUEUE_URL=f"sqlite:///{tmp_path / 'queue.db'}",
+        SYNDICATE_AUTO_TRANSLATE=False,
+    )
+    yield app
+    db.database(app).dispose()
 
 
-def test_a_rename_answers_at_once_and_the_worker_republishes(app, client, admin, editor):
-    make_sections(client, admin)
-    published = article_payload(status="published", section="top-news")
-    assert client.post("/api/v1/articles", json=published, headers=editor).status_code == 201
-    before = feed_title(client, "top-news")
-    huey = hold(app)
+def test_a_rename_answers_at_once_and_the_worker_republishes(queued_app):
+    app = queued_app
+    client = app.test_client()
+    admin = {"Authorization": f"Bearer {_token(app, 'admin')}"}
+    renders = publisher.for_app(app).renders
 
     renamed = client.patch(
-        "/api/v1/sections/top-news", json={"name": {"zh": "要闻"}}, headers=admin
+        "/api/v1/sections/business", json={"name": {"en": "Business & Economy"}}, headers=admin
     )
     assert renamed.status_code == 202
     operation = renamed.get_json()["operation"]
-    assert operation["status"] == "queued"
+    assert (operation["kind"], operation["status"]) == ("republish-sections", "queued")
     assert renamed.headers["Location"] == f"/api/v1/operations/{operation['id']}"
-    assert feed_title(client, "top-news") == before  # nothing was rendered in the request
-    assert client.get("/api/v1/sections/top-news", headers=editor).get_json()["name"]["zh"] == (
-        "要闻"
-    )
+    assert publisher.for_app(app).renders == renders  # nothing was rendered in the request
+    section = client.get("/api/v1/sections/business", headers=admin).get_json()
+    assert section["name"]["en"] == "Business & Economy"  # the change itself is committed
+    with db.database(app).session() as session:
+        assert b"Business &amp; Economy" not in documents.get(session, "en/business.rss").body
 
-    assert drain(huey) == 1
-    state = client.get(renamed.headers["Location"], headers=editor).get_json()
-    assert (state["status"], state["progress"], state["done"], state["total"]) == (
-        "done",
-        1.0,
-        1,
-        1,
-    )
-    assert state["result"]["sections"] == ["top-news"] and state["result"]["written"] > 0
-    assert "要闻" in feed_title(client, "top-news")
+    huey = jobs.queue_for(app).huey
+    assert huey.pending_count() == 1
+    huey.execute(huey.dequeue())  # what `syndicate worker` does with the message
+    state = client.get(renamed.headers["Location"], headers=admin).get_json()
+    assert (state["status"], state["progress"]) == ("done", 1.0)
+    assert state["done"] == state["total"] == state["result"]["targets"] > 0
+    assert state["result"]["sections"] == ["business"] and state["result"]["stored"] > 0
+    with db.database(app).session() as session:
+        assert b"Business &amp; Economy" in documents.get(session, "en/business.rss").body
+        assert outbox.pending(session)[0] == 0
 
 
 def test_a_move_names_both_parents_and_create_delete_stay_synchronous(app, client, admin, editor):

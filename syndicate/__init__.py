@@ -11,11 +11,22 @@ __version__ = "0.1.0"
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Wire the application: configuration, each part's ``init_app``, blueprints, CLI."""
-    from syndicate import config, logging_setup, publication
+    from syndicate import config, logging_setup, operations, publication
+    from syndicate.editorial import sections
     from syndicate.i18n import babel
+    from syndicate.publication import republish
     from syndicate.storage import db
-    from syndicate.translation import jobs
-    from syndicate.web import api, desk, errors, health, public, security, translation_api
+    from syndicate.translation import jobs, terms
+    from syndicate.web import (
+        api,
+        desk,
+        errors,
+        health,
+        operations_api,
+        public,
+        security,
+        translation_api,
+    )
 
     settings = config.load(overrides=test_config)
     app = Flask(__name__, instance_path=settings["SYNDICATE_INSTANCE_PATH"])
@@ -28,8 +39,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     jobs.init_app(app)
     publication.init_app(app)
     health.add_check(app, publication.health)
+    # Long changes run as background operations; each part brings the runner of its kind.
+    operations.register(terms.KIND, terms.mark_stale)
+    operations.register(sections.REPUBLISH, republish.run_operation)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(translation_api.blueprint)
+    app.register_blueprint(operations_api.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(public.blueprint)
     desk.init_app(app)  # the editor desk under /desk, and CSRF for its forms

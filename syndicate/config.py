@@ -104,7 +104,8 @@ SETTINGS: tuple[Setting, ...] = (
         "SECRET_KEY",
         "",
         str,
-        "Key signing session cookies. Empty: a random key is generated and kept in "
+        "Key signing session cookies. Required (the same on every host) when the database is "
+        "not SQLite; with the embedded SQLite default, empty makes a random key kept in "
         "`instance/secret_key` so restarts keep sessions.",
     ),
     Setting(
@@ -266,8 +267,17 @@ SETTINGS: tuple[Setting, ...] = (
         300,
         int,
         "Seconds a running translation job may go without a sign of life before another worker "
-        "takes it over (a dead worker on the same host is noticed at once when a worker starts).",
+        "takes it over (a worker whose heartbeat stopped is noticed sooner: "
+        "`SYNDICATE_WORKER_HEARTBEAT`).",
         _positive,
+    ),
+    Setting(
+        "WORKER_HEARTBEAT",
+        10.0,
+        float,
+        "Seconds between the heartbeats a worker process writes while it runs jobs; a process "
+        "silent for three of them is gone and its jobs and operations are queued again.",
+        lambda v: None if 0 < v <= 3600 else "must be between 0 and 3600 seconds",
     ),
     Setting(
         "TRANSLATION_TEST_DELAY",
@@ -291,6 +301,18 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _shared_secret(values: Mapping[str, Any]) -> list[str]:
+    """A shared database means several hosts: a key generated into each host's own instance
+    folder would make a desk session signed on one host invalid on the others."""
+    url = values.get("SYNDICATE_DATABASE_URL") or ""
+    if url and not url.startswith("sqlite:") and not values.get("SYNDICATE_SECRET_KEY"):
+        return [
+            "SYNDICATE_SECRET_KEY must be set when SYNDICATE_DATABASE_URL is not SQLite: "
+            "give every host the same key so desk sessions work on all of them"
+        ]
+    return []
 
 
 def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None):
@@ -319,6 +341,7 @@ def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] 
             if message:
                 problems.append(f"{key}={value!r} {message}")
         values[key] = value
+    problems += _shared_secret(values)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
     instance = Path(values["SYNDICATE_INSTANCE_PATH"])

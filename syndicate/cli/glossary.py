@@ -37,7 +37,7 @@ def list_terms(source_language: str | None, target_language: str | None) -> None
 def add(source_language: str, target_language: str, source_term: str, target_term: str) -> None:
     """Add SOURCE_TERM → TARGET_TERM (no TARGET_TERM: keep the term as it is)."""
     from syndicate.storage import db
-    from syndicate.translation import service
+    from syndicate.translation import terms
 
     fields = {
         "source_language": source_language,
@@ -46,11 +46,10 @@ def add(source_language: str, target_language: str, source_term: str, target_ter
         "target_term": target_term,
     }
     with app_context() as app, db.database(app).session() as session:
-        term, stale = _run(
-            lambda: service.add_term(session, service.parse_term(fields, partial=False))
-        )
+        parsed = _run(lambda: terms.parse_term(fields, partial=False))
+        term, operation = _run(lambda: terms.add_term(app, session, parsed, send=False))
         click.echo(f"added term {term.id}: {term.source_term} → {term.target_term}")
-        _report_stale(stale)
+    _mark_stale(app, operation.id)
 
 
 @glossary.command()
@@ -58,12 +57,12 @@ def add(source_language: str, target_language: str, source_term: str, target_ter
 def remove(term_id: int) -> None:
     """Remove the term TERM_ID."""
     from syndicate.storage import db
-    from syndicate.translation import service
+    from syndicate.translation import terms
 
     with app_context() as app, db.database(app).session() as session:
-        stale = _run(lambda: service.delete_term(session, term_id))
+        _term, operation = _run(lambda: terms.delete_term(app, session, term_id, send=False))
         click.echo(f"removed term {term_id}")
-        _report_stale(stale)
+    _mark_stale(app, operation.id)
 
 
 def _run(action):
@@ -75,7 +74,20 @@ def _run(action):
         raise click.ClickException(exc.detail) from None
 
 
-def _report_stale(stale: int) -> None:
+def _mark_stale(app, operation_id: int) -> None:
+    """The shell waits anyway: run the stale-marking operation here rather than in a worker
+    (were this process killed, the worker's sweep would take the operation over)."""
+    from syndicate import operations
+    from syndicate.storage import db
+    from syndicate.storage import operations as operation_store
+
+    with app.app_context():
+        operations.run(app, operation_id)
+        with db.database(app).session() as session:
+            operation = operation_store.get(session, operation_id)
+    if operation.status != operation_store.DONE:
+        raise click.ClickException(f"marking stale translations failed: {operation.error}")
+    stale = (operation.result or {}).get("stale_translations", 0)
     if stale:
         click.echo(
             f"{stale} machine translation(s) now stale: `syndicate translate refresh --stale`",

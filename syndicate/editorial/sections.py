@@ -1,4 +1,9 @@
-"""Section services."""
+"""Section services.
+
+Creating and deleting a section are cheap and stay synchronous. A rename or a move changes every
+feed of the section, its ancestors and ``all``: it is recorded with a background operation
+(``republish-sections``, run by the worker) in the same transaction, and answered at once.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,12 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from syndicate import events
+from syndicate import events, operations
 from syndicate.errors import Conflict, FieldError, NotFound, ValidationFailed
 from syndicate.storage import sections as store
-from syndicate.storage.models import Section, utcnow
+from syndicate.storage.models import Operation, Section, utcnow
+
+REPUBLISH = "republish-sections"  # the operation kind; its runner is publication's
 
 
 def get(session: Session, slug: str) -> Section:
@@ -50,11 +57,25 @@ def create(session: Session, fields: dict[str, Any]) -> Section:
     return section
 
 
-def update(session: Session, slug: str, fields: dict[str, Any]) -> Section:
+def _state(section: Section) -> tuple:
+    return (
+        section.parent_id,
+        section.name_en,
+        section.name_zh,
+        section.description_en,
+        section.description_zh,
+        section.position,
+    )
+
+
+def update(session: Session, slug: str, fields: dict[str, Any]) -> tuple[Section, Operation | None]:
+    """Change a section; returns it and the re-publication operation (None: nothing changed)."""
     section = get(session, slug)
     if "slug" in fields and fields["slug"] != slug:
         # Feed URLs are built from slugs; subscribers would silently lose the feed.
         raise ValidationFailed(FieldError("slug", "a section's slug never changes"))
+    before = _state(section)
+    old_parent = section.parent.slug if section.parent else None
     if "parent" in fields:
         section.parent = _parent(session, section, fields["parent"])
     for lang, text in fields.get("name", {}).items():
@@ -63,10 +84,15 @@ def update(session: Session, slug: str, fields: dict[str, Any]) -> Section:
         setattr(section, f"description_{lang}", text)
     if "position" in fields:
         section.position = fields["position"]
+    session.flush()
+    if _state(section) == before:
+        session.commit()
+        return section, None
     section.updated_at = utcnow()
-    session.commit()
-    events.section_changed.send(current_app._get_current_object(), slug=section.slug)
-    return section
+    new_parent = section.parent.slug if section.parent else None
+    slugs = sorted({section.slug, old_parent, new_parent} - {None})
+    app = current_app._get_current_object()
+    return section, operations.submit(app, session, REPUBLISH, {"slugs": slugs})
 
 
 def delete(session: Session, slug: str) -> None:

@@ -60,3 +60,54 @@
     window.setTimeout(poll, delay);
   }
 })();
+
+// Follows the background operations shown on the glossary page (marking stale translations)
+// until they finish; without JavaScript, reloading the page shows how far they got.
+(function () {
+  "use strict";
+  var panel = document.querySelector("[data-operations-url]");
+  var delay = 1000;
+  if (!panel) return;
+  var url = panel.dataset.operationsUrl;
+
+  function pending() {
+    return panel.querySelectorAll('[data-operation][data-finished="false"]');
+  }
+
+  function show(operation) {
+    panel.querySelectorAll('[data-operation="' + operation.id + '"]').forEach(function (node) {
+      node.dataset.status = operation.status;
+      node.dataset.finished = operation.finished ? "true" : "false";
+      node.querySelector("progress").value = operation.percent;
+      node.querySelector(".operation-label").textContent = operation.label;
+      var error = node.querySelector(".operation-error");
+      error.textContent = operation.error || "";
+      error.hidden = !operation.error;
+      node.querySelector(".operation-refresh").hidden = !operation.stale;
+    });
+  }
+
+  function poll() {
+    var nodes = pending();
+    if (!nodes.length) return;
+    var params = new URLSearchParams();
+    nodes.forEach(function (node) {
+      params.append("id", node.dataset.operation);
+    });
+    fetch(url + "?" + params, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.ok ? response.json() : { operations: [] };
+      })
+      .then(function (body) {
+        body.operations.forEach(show);
+      })
+      .catch(function () {
+        // Offline for a moment: try again at the next tick.
+      })
+      .then(function () {
+        window.setTimeout(poll, delay);
+      });
+  }
+
+  if (pending().length) window.setTimeout(poll, delay);
+})();

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from syndicate.storage.models import Article, ArticleVariant, GlossaryTerm
@@ -63,12 +63,46 @@ def direction_terms(session: Session, src: str, tgt: str) -> dict[str, str]:
     return {source: target for source, target in rows}
 
 
+def _machine_translations(src: str, tgt: str):
+    return (
+        select(ArticleVariant.id)
+        .join(Article, Article.id == ArticleVariant.article_id)
+        .where(
+            Article.language == src,
+            ArticleVariant.language == tgt,
+            ArticleVariant.origin == "machine",
+        )
+    )
+
+
+def machine_translation_count(session: Session, src: str, tgt: str) -> int:
+    query = select(func.count()).select_from(_machine_translations(src, tgt).subquery())
+    return session.scalar(query) or 0
+
+
+def machine_translation_window(
+    session: Session, src: str, tgt: str, after: int, limit: int
+) -> tuple[int, int] | None:
+    """The next ``limit`` machine translations src→tgt by id after ``after``: ``(last id,
+    how many)``, or None past the end. Batches by id range, so each is one short query."""
+    ids = _machine_translations(src, tgt).where(ArticleVariant.id > after)
+    window = ids.order_by(ArticleVariant.id).limit(limit).subquery()
+    last, count = session.execute(select(func.max(window.c.id), func.count())).one()
+    return None if not count else (last, count)
+
+
 def machine_translations_mentioning(
-    session: Session, src: str, tgt: str, terms: Iterable[str]
+    session: Session,
+    src: str,
+    tgt: str,
+    terms: Iterable[str],
+    *,
+    after: int | None = None,
+    upto: int | None = None,
 ) -> list[tuple[ArticleVariant, ArticleVariant]]:
     """``(machine translation into tgt, original in src)`` pairs whose original may contain one
     of ``terms``: every word of the term occurs somewhere in the text (a cheap SQL filter; the
-    caller matches exactly, as the glossary does)."""
+    caller matches exactly, as the glossary does). ``after``/``upto`` bound translation ids."""
     original = aliased(ArticleVariant)
     translation = aliased(ArticleVariant)
     text = (
@@ -104,6 +138,10 @@ def machine_translations_mentioning(
         )
         .order_by(translation.id)
     )
+    if after is not None:
+        query = query.where(translation.id > after)
+    if upto is not None:
+        query = query.where(translation.id <= upto)
     return [(t, o) for t, o in session.execute(query).tuples()]
 
 

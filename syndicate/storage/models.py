@@ -304,3 +304,43 @@ class FeedArchive(Base):
     number: Mapped[int] = mapped_column(Integer, primary_key=True)
     start_published_at: Mapped[datetime] = mapped_column(UTCDateTime)
     start_article_id: Mapped[int] = mapped_column(Integer)
+
+
+class WorkerProcess(Base):
+    """A process that runs jobs and operations, known by a token made when it starts. It renews
+    ``seen_at`` while it lives: a job whose worker's row is gone or silent is taken back, and
+    never because another process (another container, another PID namespace) happens to share
+    the host name and pid."""
+
+    __tablename__ = "worker_processes"
+
+    token: Mapped[str] = mapped_column(String(200), primary_key=True)  # host:pid:random
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Operation(Base):
+    """A long change run in the background (``syndicate.operations``): the API answers 202 with
+    it, the worker runs it in batches and records its progress here."""
+
+    __tablename__ = "operations"
+    __table_args__ = (Index("ix_operations_status", "status", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    total: Mapped[int | None] = mapped_column(Integer)  # units of work, once known
+    done: Mapped[int] = mapped_column(Integer, default=0)  # units finished
+    detail: Mapped[str | None] = mapped_column(String(500))
+    error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict | None] = mapped_column(JSON)  # what a finished run reports
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str | None] = mapped_column(String(200))  # token of the running process
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

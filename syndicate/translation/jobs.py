@@ -12,19 +12,20 @@ Lifecycle of a job (a ``translation_jobs`` row; the queue message only carries i
   ``failed`` (no model for the direction, at once; anything else after
   ``TRANSLATION_MAX_ATTEMPTS`` runs, retried with doubling delays meanwhile).
 
-Crash recovery: a worker that dies mid-job leaves its job ``running``. When a worker starts, and
-every minute after (a periodic task), running jobs whose worker is a dead process on this host,
-or whose lease ran out (any host), are queued again; queued jobs whose message may be lost are
-sent again. The result of a run is stored in the same transaction as its ``done``, so a job
-taken over can never publish half a translation, or a stale one.
+Crash recovery: a worker that dies mid-job leaves its job ``running``. When a worker starts, at
+every heartbeat of a worker process and every minute (a periodic task), running jobs whose
+worker's heartbeat is gone or silent (``syndicate.liveness``: a boot token per process, never
+host name + pid, which containers share), or whose lease ran out, are queued again; queued jobs
+whose message may be lost are sent again; background operations are recovered the same way.
+The result of a run is stored in the same transaction as its ``done``, so a job taken over can
+never publish half a translation, or a stale one.
+
+The queue also carries background operations (``syndicate.operations``): one queue, one worker.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import secrets
-import socket
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Flask
 
-from syndicate import events
+from syndicate import events, liveness
 from syndicate.errors import FieldError, NotFound, ValidationFailed
 from syndicate.languages import CODES, other
 from syndicate.storage import articles as article_store
@@ -80,6 +81,7 @@ def make_huey(queue_url: str):
 class Queue:
     huey: Any
     translate: Any  # the huey task: translate(job_id)
+    operation: Any  # the huey task: operation(operation_id), see syndicate.operations
 
 
 def queue_for(app: Flask) -> Queue:
@@ -103,11 +105,17 @@ def _make_queue(app: Flask) -> Queue:
     def translate(job_id: int) -> None:
         run_job(app, job_id)
 
+    @huey.task(name="operation")
+    def operation(operation_id: int) -> None:
+        from syndicate import operations  # it sends through this queue: imported when run
+
+        operations.run(app, operation_id)
+
     @huey.periodic_task(crontab(minute="*"), name="recover")
     def recover_jobs() -> None:
-        recover(app)
+        sweep(app)
 
-    return Queue(huey, translate)
+    return Queue(huey, translate, operation)
 
 
 def _send(app: Flask, job_ids: Iterable[int], delay: float = 0) -> None:
@@ -243,24 +251,23 @@ def _on_article_changed(sender: Flask, *, article_id: str, reason: str = "", **_
 
 # Running a job -------------------------------------------------------------------------------
 
-_identity: tuple[int, str] | None = None
-
 
 def worker_id() -> str:
-    """``host:pid:boot`` of this process; ``boot`` tells a restarted process that got the same
-    pid (containers: pid 1 again) from its dead predecessor."""
-    global _identity
-    if _identity is None or _identity[0] != os.getpid():
-        _identity = (os.getpid(), f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}")
-    return _identity[1]
+    """The boot token of this process (``host:pid:random``), what a job records as its worker."""
+    return liveness.token()
 
 
 def run_job(app: Flask, job_id: int) -> None:
     """The task: claim the job, translate, store, or record the failure and maybe retry."""
+    # The heartbeat goes on while the job runs: other workers see this process is alive.
+    with liveness.alive(app) as worker:
+        _run_job(app, job_id, worker)
+
+
+def _run_job(app: Flask, job_id: int, worker: str) -> None:
     from syndicate.translation.packages import MissingModelError, PackageError
     from syndicate.translation.service import JobLost, record_failure, translate_job
 
-    worker = worker_id()
     lease = timedelta(seconds=app.config["SYNDICATE_TRANSLATION_LEASE"])
     with db.database(app).session() as session:
         if not job_store.claim(session, job_id, worker, lease):
@@ -300,30 +307,11 @@ def _retry_or_fail(app: Flask, job_id: int, worker: str, error: str) -> None:
 # Recovery ------------------------------------------------------------------------------------
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
-
-
-def _dead_here(worker: str | None) -> bool:
-    """Whether ``worker`` (``host:pid:boot``) was a process on this host that no longer runs."""
-    if not worker or worker == worker_id():
-        return False
-    host, _, rest = worker.partition(":")
-    pid, _, _boot = rest.partition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    return int(pid) == os.getpid() or not _pid_alive(int(pid))
-
-
 def recover(app: Flask) -> dict[str, list[int]]:
-    """Give back jobs whose worker died (dead process on this host, or lease run out) and
-    resend queued jobs whose message may be lost. Safe to run anywhere, any number of times."""
+    """Give back jobs whose worker is gone (no heartbeat, or a silent one) or whose lease ran
+    out, and resend queued jobs whose message may be lost. Safe anywhere, any number of times:
+    a job is never taken from a live worker because another process shares its host name and
+    pid (containers), as every process has its own boot token."""
     from syndicate.translation.service import record_failure
 
     now = utcnow()
@@ -331,9 +319,11 @@ def recover(app: Flask) -> dict[str, list[int]]:
     max_attempts = app.config["SYNDICATE_TRANSLATION_MAX_ATTEMPTS"]
     report: dict[str, list[int]] = {"requeued": [], "failed": [], "resent": []}
     with db.database(app).session() as session:
-        for job in job_store.running(session):
+        running = job_store.running(session)
+        alive = liveness.alive_tokens(app, session, [job.worker for job in running])
+        for job in running:
             expired = job.lease_until is not None and job.lease_until < now
-            if not (expired or _dead_here(job.worker)):
+            if job.worker in alive and not expired:
                 continue
             error = f"worker {job.worker} stopped during attempt {job.attempts}"
             status = job_store.release(session, job, error, max_attempts=max_attempts)
@@ -351,6 +341,19 @@ def recover(app: Flask) -> dict[str, list[int]]:
     if any(report.values()):
         log.warning("recovered translation jobs: %s", report)
     return report
+
+
+def sweep(app: Flask) -> dict[str, dict[str, list[int]]]:
+    """Recovery of jobs and operations, and forgetting processes silent for a day."""
+    from syndicate import operations
+    from syndicate.storage import workers as worker_store
+
+    jobs_report = recover(app)
+    queue_empty = queue_for(app).huey.pending_count() == 0
+    operations_report = operations.recover(app, queue_empty=queue_empty)
+    with db.database(app).session() as session:
+        worker_store.forget_silent(session, utcnow() - timedelta(days=1))
+    return {"jobs": jobs_report, "operations": operations_report}
 
 
 # Wiring --------------------------------------------------------------------------------------

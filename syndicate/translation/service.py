@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session
 
 from syndicate import events
 from syndicate.content.sanitize import clean_html, plain_text
-from syndicate.errors import Conflict, FieldError, FieldErrors, NotFound, ValidationFailed
+from syndicate.errors import FieldError, FieldErrors, NotFound, ValidationFailed
 from syndicate.languages import CODES
 from syndicate.storage import articles as article_store
 from syndicate.storage import db
 from syndicate.storage import glossary as glossary_store
 from syndicate.storage import jobs as job_store
-from syndicate.storage.models import Article, ArticleVariant, GlossaryTerm, utcnow
+from syndicate.storage.models import Article, ArticleVariant, utcnow
 from syndicate.storage.translation_memory import TranslationMemory
 from syndicate.translation import htmldoc
 from syndicate.translation.glossary import Glossary
@@ -389,139 +389,3 @@ def put_translation(
         app, article_id=article.public_id, language=language, sections=[article.section.slug]
     )
     return article, variant
-
-
-# Glossary --------------------------------------------------------------------------------------
-
-TERM_FIELDS = ("source_language", "target_language", "source_term", "target_term")
-
-
-def parse_term(payload: Any, *, partial: bool) -> dict[str, str]:
-    errors = FieldErrors()
-    if not isinstance(payload, dict):
-        errors.add("body", "must be a JSON object")
-        errors.raise_if_any()
-    for name in sorted(set(payload) - set(TERM_FIELDS) - {"id"}):
-        errors.add(name, "unknown field")
-    out: dict[str, str] = {}
-    for name in TERM_FIELDS:
-        if name not in payload:
-            if not partial and name != "target_term":
-                errors.add(name, "is required")
-            continue
-        value = payload[name]
-        if name.endswith("_language"):
-            if value not in CODES:
-                errors.add(name, f"must be one of {', '.join(CODES)}")
-            else:
-                out[name] = value
-            continue
-        if not isinstance(value, str):
-            errors.add(name, "must be a string")
-            continue
-        clean = " ".join(plain_text(value).split())
-        if name == "source_term" and not clean:
-            errors.add(name, "must not be empty")
-        elif len(clean) > 200:
-            errors.add(name, "must be at most 200 characters")
-        out[name] = clean
-    errors.raise_if_any()
-    return out
-
-
-def term_json(term: GlossaryTerm) -> dict[str, Any]:
-    return {
-        "id": term.id,
-        "source_language": term.source_language,
-        "target_language": term.target_language,
-        "source_term": term.source_term,
-        "target_term": term.target_term,
-    }
-
-
-def _check_term(session: Session, term: GlossaryTerm) -> None:
-    errors = FieldErrors()
-    if term.source_language == term.target_language:
-        errors.add("target_language", "must differ from source_language")
-    if not term.target_term:
-        term.target_term = term.source_term  # no target: keep the term as it is (brand names)
-    other = glossary_store.find(
-        session, term.source_language, term.target_language, term.source_term
-    )
-    if other is not None and other.id != term.id:
-        raise Conflict(
-            f"the {term.source_language}→{term.target_language} glossary already has "
-            f"{other.source_term!r} (id {other.id})"
-        )
-    errors.raise_if_any()
-    term.source_key = glossary_store.term_key(term.source_term)
-
-
-def _mark_stale(session: Session, touched: set[tuple[str, str, str]]) -> int:
-    """Flag the machine translations whose original contains a touched term; return how many.
-    A term counts where the glossary would match it, so in text outside code and markup."""
-    stale: set[int] = set()
-    for src, tgt in {(s, t) for s, t, _ in touched}:
-        terms = [term for s, t, term in touched if (s, t) == (src, tgt)]
-        matcher = Glossary({term: term for term in terms}, src)
-        for translation, original in glossary_store.machine_translations_mentioning(
-            session, src, tgt, terms
-        ):
-            if translation.id not in stale and _mentions(matcher, original, src):
-                stale.add(translation.id)
-    glossary_store.mark_glossary_stale(session, stale)
-    return len(stale)
-
-
-def _mentions(matcher: Glossary, original: ArticleVariant, src: str) -> bool:
-    for name in FIELDS:
-        value = getattr(original, name) or ""
-        if name == "body_html":
-            _template, segments = htmldoc.extract(value, src)
-        else:
-            _template, segments = htmldoc.extract_text(value, src)
-        if any(matcher.matches(segment) for segment in segments):
-            return True
-    return False
-
-
-def add_term(session: Session, fields: dict[str, str]) -> tuple[GlossaryTerm, int]:
-    now = utcnow()
-    term = GlossaryTerm(**{"target_term": "", **fields}, created_at=now, updated_at=now)
-    _check_term(session, term)
-    glossary_store.add(session, term)
-    stale = _mark_stale(session, {(term.source_language, term.target_language, term.source_term)})
-    session.commit()
-    return term, stale
-
-
-def _term(session: Session, term_id: int) -> GlossaryTerm:
-    term = glossary_store.get(session, term_id)
-    if term is None:
-        raise NotFound(f"no glossary term {term_id}")
-    return term
-
-
-def update_term(session: Session, term_id: int, fields: dict[str, str]) -> tuple[GlossaryTerm, int]:
-    term = _term(session, term_id)
-    before = (term.source_language, term.target_language, term.source_term, term.target_term)
-    for name, value in fields.items():
-        setattr(term, name, value)
-    _check_term(session, term)
-    after = (term.source_language, term.target_language, term.source_term, term.target_term)
-    stale = 0
-    if after != before:
-        term.updated_at = utcnow()
-        session.flush()
-        stale = _mark_stale(session, {before[:3], after[:3]})
-    session.commit()
-    return term, stale
-
-
-def delete_term(session: Session, term_id: int) -> int:
-    term = _term(session, term_id)
-    touched = {(term.source_language, term.target_language, term.source_term)}
-    glossary_store.delete(session, term)
-    stale = _mark_stale(session, touched)
-    session.commit()
-    return stale

@@ -1,10 +1,13 @@
 """The worker process (``syndicate worker``): runs translation jobs from the queue.
 
 The only process that loads models: the engine (CTranslate2, SentencePiece) is made on the first
-job and kept for the life of the process. On start it recovers jobs a dead worker left running,
-then runs huey's consumer: ``threads`` workers plus the scheduler (retries with a delay and the
-minutely recovery sweep). SIGINT stops after the running jobs; SIGTERM stops at once (the
-interrupted jobs are recovered by the next worker).
+job and kept for the life of the process. It also runs background operations
+(``syndicate.operations``). For its whole life it renews a heartbeat row
+(``syndicate.liveness``); at each beat it sweeps for jobs and operations whose worker's heartbeat
+stopped. On start it recovers what dead workers left running, then runs huey's consumer:
+``threads`` workers plus the scheduler (retries with a delay and a minutely sweep). SIGINT stops
+after the running jobs; SIGTERM stops at once; both remove the heartbeat row, so the interrupted
+jobs are taken back by the next sweep of any worker.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import logging
 
 from flask import Flask
 
+from syndicate import liveness
 from syndicate.translation import jobs
 
 log = logging.getLogger(__name__)
@@ -43,11 +47,21 @@ def run(app: Flask, *, threads: int = 1) -> None:
             "SYNDICATE_QUEUE_URL=memory: runs jobs inside the process that enqueues them; "
             "a worker needs sqlite:///PATH or redis://HOST:PORT/DB"
         )
-    from huey.consumer import Consumer
-
     prepare(app)
     queue = jobs.queue_for(app)
-    jobs.recover(app)
+    heartbeat = liveness.heartbeat(app)
+    heartbeat.on_beat = lambda: jobs.sweep(app)
+    heartbeat.acquire()
+    try:
+        jobs.sweep(app)
+        _consume(queue, threads)
+    finally:
+        heartbeat.release()
+
+
+def _consume(queue: jobs.Queue, threads: int) -> None:
+    from huey.consumer import Consumer
+
     consumer = Consumer(
         queue.huey,
         workers=threads,
@@ -58,5 +72,5 @@ def run(app: Flask, *, threads: int = 1) -> None:
         max_delay=1.0,  # an idle worker notices a new job within a second
         check_worker_health=True,
     )
-    log.info("translation worker %s: %s thread(s)", jobs.worker_id(), threads)
+    log.info("worker %s: %s thread(s)", liveness.token(), threads)
     consumer.run()

@@ -78,8 +78,14 @@ def get_section(slug: str):
 @blueprint.route("/sections/<slug>", methods=["PATCH", "PUT"])
 @require("admin")
 def update_section(slug: str):
+    from syndicate.web.operations_api import accepted  # it builds on this module's helpers
+
     fields = payloads.parse_section(read_json(), partial=request.method == "PATCH")
-    return json_response(section_json(sections.update(db.session(), slug, fields)))
+    section, operation = sections.update(db.session(), slug, fields)
+    if operation is None:  # nothing changed: nothing to re-publish
+        return json_response({**section_json(section), "operation": None})
+    # Re-publishing the feeds a rename or move touches runs in the background.
+    return accepted(section_json(section), operation)
 
 
 @blueprint.delete("/sections/<slug>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from syndicate import __version__
 from syndicate.languages import CODES
+from syndicate.web import operations_api
 
 _problem = {"$ref": "#/components/responses/Problem"}
 _ref = lambda name: {"$ref": f"#/components/schemas/{name}"}  # noqa: E731
@@ -87,6 +88,11 @@ def document() -> dict:
         "additionalProperties": False,
     }
     write = lambda name: {"required": True, **_json(_ref(name))}  # noqa: E731
+    section_change = {
+        "200": _ok("Nothing changed (`operation` is null)"),
+        "202": operations_api.accepted_response("Changed; the operation re-publishes its feeds"),
+        **_errors(401, 403, 404, 422),
+    }
     paths = {
         "/api/v1/sections": {
             "get": {
@@ -109,14 +115,14 @@ def document() -> dict:
                 "responses": {"200": _ok("Section", _ref("Section")), **_errors(401, 404)},
             },
             "put": {
-                "summary": "Replace a section (admin)",
+                "summary": "Replace a section (admin); 202: feeds re-published in the background",
                 "requestBody": write("Section"),
-                "responses": {"200": _ok("Updated"), **_errors(401, 403, 404, 422)},
+                "responses": section_change,
             },
             "patch": {
-                "summary": "Change a section (admin)",
+                "summary": "Change a section (admin); 202: feeds re-published in the background",
                 "requestBody": write("Section"),
-                "responses": {"200": _ok("Updated"), **_errors(401, 403, 404, 422)},
+                "responses": section_change,
             },
             "delete": {
                 "summary": "Delete an empty section (admin)",
@@ -200,6 +206,7 @@ def document() -> dict:
         },
     }
     paths.update(_translation_paths())
+    paths.update(operations_api.openapi_paths(_problem))
     return {
         "openapi": "3.1.0",
         "info": {"title": "syndicate editor API", "version": __version__},
@@ -211,6 +218,7 @@ def document() -> dict:
                 "Article": {"type": "object", "properties": article_props},
                 "Section": section_schema,
                 **_translation_schemas(),
+                **operations_api.openapi_schemas(),
                 "Problem": {
                     "type": "object",
                     "properties": {
@@ -294,10 +302,11 @@ def _translation_schemas() -> dict:
                     "maxLength": 200,
                     "description": "Empty or equal to source_term: keep the term untranslated.",
                 },
-                "stale_translations": {
-                    "type": "integer",
+                "operation": {
                     "readOnly": True,
-                    "description": "Machine translations this change made stale.",
+                    "description": "The operation marking the affected machine translations "
+                    "stale; its result says how many (`stale_translations`).",
+                    **_ref("Operation"),
                 },
             },
         },
@@ -311,6 +320,9 @@ def _translation_paths() -> dict:
     refresh_body = {"required": False, **_json(_ref("Refresh"))}
     queued = _ok("Jobs queued for the worker", _ref("Jobs"))
     term = _ref("GlossaryTerm")
+    marking = operations_api.accepted_response(
+        "The term; the operation marks the machine translations containing it stale"
+    )
     return {
         "/api/v1/articles/{public_id}/translations/{language}": {
             "parameters": [_id, language],
@@ -360,21 +372,26 @@ def _translation_paths() -> dict:
                 "responses": {"200": _ok("Terms"), **_errors(401)},
             },
             "post": {
-                "summary": "Add a term (marks affected machine translations stale)",
+                "summary": "Add a term; 202: affected machine translations are marked stale "
+                "in the background",
                 "requestBody": {"required": True, **_json(term)},
-                "responses": {"201": _ok("Added", term), **_errors(401, 409, 413, 422)},
+                "responses": {"202": marking, **_errors(401, 409, 413, 422)},
             },
         },
         "/api/v1/glossary/{term_id}": {
             "parameters": [term_id],
             "patch": {
-                "summary": "Change a term (marks affected machine translations stale)",
+                "summary": "Change a term; 202 as for adding (200 when nothing changed)",
                 "requestBody": {"required": True, **_json(term)},
-                "responses": {"200": _ok("Changed", term), **_errors(401, 404, 409, 422)},
+                "responses": {
+                    "200": _ok("Nothing changed (`operation` is null)", term),
+                    "202": marking,
+                    **_errors(401, 404, 409, 422),
+                },
             },
             "delete": {
-                "summary": "Remove a term (marks affected machine translations stale)",
-                "responses": {"200": _ok("Removed", term), **_errors(401, 404)},
+                "summary": "Remove a term; 202 as for adding",
+                "responses": {"202": marking, **_errors(401, 404)},
             },
         },
     }

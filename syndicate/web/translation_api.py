@@ -15,9 +15,10 @@ from syndicate.storage import db
 from syndicate.storage import glossary as glossary_store
 from syndicate.storage import jobs as job_store
 from syndicate.storage.models import Article, ArticleVariant, TranslationJob
-from syndicate.translation import jobs, service
+from syndicate.translation import jobs, service, terms
 from syndicate.web.api import json_response, read_json
 from syndicate.web.auth import require
+from syndicate.web.operations_api import accepted
 
 blueprint = Blueprint("translation_api", __name__, url_prefix="/api/v1")
 
@@ -150,30 +151,37 @@ def get_job(job_id: int):
 @blueprint.get("/glossary")
 @require("editor")
 def list_glossary():
-    terms = glossary_store.list_terms(
+    found = glossary_store.list_terms(
         db.session(), request.args.get("source_language"), request.args.get("target_language")
     )
-    return json_response({"items": [service.term_json(t) for t in terms]})
+    return json_response({"items": [terms.term_json(t) for t in found]})
+
+
+# A change answers 202 at once: marking the translations it makes stale is an operation.
 
 
 @blueprint.post("/glossary")
 @require("editor")
 def add_term():
-    fields = service.parse_term(read_json(), partial=False)
-    term, stale = service.add_term(db.session(), fields)
-    return json_response({**service.term_json(term), "stale_translations": stale}, 201)
+    fields = terms.parse_term(read_json(), partial=False)
+    term, operation = terms.add_term(current_app._get_current_object(), db.session(), fields)
+    return accepted(terms.term_json(term), operation)
 
 
 @blueprint.patch("/glossary/<int:term_id>")
 @require("editor")
 def update_term(term_id: int):
-    fields = service.parse_term(read_json(), partial=True)
-    term, stale = service.update_term(db.session(), term_id, fields)
-    return json_response({**service.term_json(term), "stale_translations": stale})
+    fields = terms.parse_term(read_json(), partial=True)
+    app = current_app._get_current_object()
+    term, operation = terms.update_term(app, db.session(), term_id, fields)
+    if operation is None:  # nothing changed, nothing to mark
+        return json_response({**terms.term_json(term), "operation": None})
+    return accepted(terms.term_json(term), operation)
 
 
 @blueprint.delete("/glossary/<int:term_id>")
 @require("editor")
 def delete_term(term_id: int):
-    stale = service.delete_term(db.session(), term_id)
-    return json_response({"id": term_id, "stale_translations": stale})
+    app = current_app._get_current_object()
+    term, operation = terms.delete_term(app, db.session(), term_id)
+    return accepted(terms.term_json(term), operation)

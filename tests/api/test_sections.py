@@ -22,8 +22,17 @@ def test_sections_crud_and_roles(client, admin, editor):
         json={"position": 3, "name": {"zh": "要闻"}},
         headers=admin,
     )
-    assert changed.status_code == 200
-    assert changed.get_json()["name"] == {"en": "Top News", "zh": "要闻"}
+    # A rename re-publishes feeds in the background: 202 with the operation to follow.
+    assert changed.status_code == 202
+    body = changed.get_json()
+    assert body["name"] == {"en": "Top News", "zh": "要闻"}
+    assert changed.headers["Location"] == body["operation"]["url"]
+    assert (body["operation"]["kind"], body["operation"]["params"]) == (
+        "republish-sections",
+        {"slugs": ["top-news"]},
+    )
+    same = client.patch("/api/v1/sections/top-news", json={"position": 3}, headers=admin)
+    assert (same.status_code, same.get_json()["operation"]) == (200, None)  # nothing changed
     assert client.delete("/api/v1/sections/top-news", headers=admin).status_code == 204
     assert client.get("/api/v1/sections/top-news", headers=editor).status_code == 404
 

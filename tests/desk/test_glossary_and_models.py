@@ -85,6 +85,36 @@ def test_a_term_no_translation_mentions_makes_nothing_stale(desk, translated):
     assert source.get("lang") == "zh-Hans"
 
 
+def test_the_page_follows_a_stale_marking_that_runs_in_the_background(desk, translated):
+    from syndicate.translation import jobs
+
+    huey = jobs.queue_for(desk.app).huey
+    huey.immediate = False  # the worker has not got to it yet
+    added = desk.post("/desk/glossary", {"direction": "en-zh", "source_term": "Hongqiao"})
+    assert added.status_code == 303  # at once: the term is stored, the marking is queued
+    document = desk.page(added.headers["Location"])
+    assert "Added “Hongqiao”." in document.text_content()
+    (row,) = document.find_class("operation")
+    assert (row.get("data-status"), row.get("data-finished")) == ("queued", "false")
+    assert "Waiting for the worker" in row.text_content()
+    assert row.find_class("operation-refresh")[0].get("hidden") is not None
+    number = row.get("data-operation")
+
+    while (task := huey.dequeue()) is not None:
+        huey.execute(task)
+    polled = desk.get(f"/desk/operations.json?id={number}").get_json()
+    assert polled["finished"] is True
+    assert polled["operations"][0] | {"status": "done", "stale": 1} == polled["operations"][0]
+    (row,) = desk.page("/desk/glossary").find_class("operation")
+    assert "Done: 1 machine translation(s) made stale." in row.text_content()
+    assert row.find_class("operation-refresh")[0].get("hidden") is None
+    assert desk.page("/desk/?translation=stale").xpath(f"//li[@data-article='{ID}']")
+
+
+def test_operations_json_needs_a_session(anonymous):
+    assert anonymous.get("/desk/operations.json?id=1").status_code == 401
+
+
 def test_directions_filter_the_list(desk, newsroom):
     for direction, term in (("en-zh", "Hongqiao"), ("zh-en", "虹桥")):
         desk.post("/desk/glossary", {"direction": direction, "source_term": term})

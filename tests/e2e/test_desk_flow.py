@@ -99,10 +99,14 @@ def test_an_editors_day(page, server):
     add.get_by_label("Translation").fill("虹桥")
     add.get_by_role("button", name="Add term").click()
     expect(page.locator(".flash-success")).to_contain_text("Added “Hongqiao”.")
-    stale = page.locator(".flash-stale")
-    expect(stale).to_contain_text(re.compile(r"[1-9]\d* machine translation\(s\) are now stale"))
+    # The worker marks them in the background; the page follows the operation until it ends.
+    operation = page.locator("li.operation").first
+    expect(operation).to_have_attribute("data-finished", "true", timeout=JOB_TIMEOUT_MS)
+    expect(operation).to_contain_text(
+        re.compile(r"Done: [1-9]\d* machine translation\(s\) made stale")
+    )
     expect(page.locator("li[data-term] input[name='target_term']")).to_have_value("虹桥")
-    stale.get_by_role("button", name="Refresh stale translations").click()
+    operation.get_by_role("button", name="Refresh stale translations").click()
     wait_for_jobs(page)
     page.goto("/desk/?translation=stale")
     expect(page.get_by_role("heading", name="Articles found: 0")).to_be_visible()

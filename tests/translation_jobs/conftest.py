@@ -222,7 +222,7 @@ def add_glossary(client, headers, terms=GLOSSARY) -> None:
             "target_term": target,
         }
         response = client.post("/api/v1/glossary", json=body, headers=headers)
-        assert response.status_code == 201, response.get_json()
+        assert response.status_code == 202, response.get_json()
 
 
 def add_section(client, admin) -> None:

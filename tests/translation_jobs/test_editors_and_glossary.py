@@ -93,8 +93,19 @@ def _term(client, headers, src, tgt, source, target="") -> dict:
     response = client.post(
         "/api/v1/glossary", json={**body, "target_term": target}, headers=headers
     )
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+    # 202: the term is stored; marking the translations it makes stale is an operation (the
+    # memory queue of the tests has run it by the time the answer is made).
+    assert response.status_code == 202, response.get_json()
+    return _with_stale_count(client, headers, response)
+
+
+def _with_stale_count(client, headers, response) -> dict:
+    """The answer, with how many translations its operation made stale, read at ``Location``."""
+    body = response.get_json()
+    operation = client.get(response.headers["Location"], headers=headers).get_json()
+    assert operation == body.pop("operation")
+    assert (operation["kind"], operation["status"]) == ("glossary-stale", "done")
+    return body | {"stale_translations": operation["result"]["stale_translations"]}
 
 
 def test_glossary_changes_count_and_flag_stale_translations(app, client, editor, admin):
@@ -130,17 +141,18 @@ def test_glossary_changes_count_and_flag_stale_translations(app, client, editor,
     changed = client.patch(
         f"/api/v1/glossary/{term['id']}", json={"target_term": "虹桥枢纽"}, headers=editor
     )
-    assert changed.status_code == 200
-    assert (
-        changed.get_json() | {"target_term": "虹桥枢纽", "stale_translations": 1}
-        == changed.get_json()
-    )
+    assert changed.status_code == 202
+    changed = _with_stale_count(client, editor, changed)
+    assert changed | {"target_term": "虹桥枢纽", "stale_translations": 1} == changed
     same = client.patch(
         f"/api/v1/glossary/{term['id']}", json={"target_term": "虹桥枢纽"}, headers=editor
     )
-    assert same.get_json()["stale_translations"] == 0  # no change, nothing stale
+    assert same.status_code == 200  # no change, nothing to mark stale
+    assert same.get_json()["operation"] is None
     removed = client.delete(f"/api/v1/glossary/{term['id']}", headers=editor)
-    assert removed.get_json() == {"id": term["id"], "stale_translations": 1}
+    assert removed.status_code == 202
+    removed = _with_stale_count(client, editor, removed)
+    assert (removed["id"], removed["stale_translations"]) == (term["id"], 1)
 
     listed = client.get("/api/v1/glossary?source_language=zh", headers=editor).get_json()
     assert [t["source_term"] for t in listed["items"]] == ["虹桥"]
@@ -154,8 +166,16 @@ def test_a_glossary_edit_while_the_model_runs_leaves_the_translation_stale(
     huey = hold(app)
     add_section(client, admin)
     create(client, editor, en_article())
-    hook(app, during=lambda: _term(client, editor, "en", "zh", "Minhang", "闵行"))
-    drain(huey)
+    body = {"source_language": "en", "target_language": "zh", "source_term": "Minhang"}
+    answers = []
+    hook(
+        app,
+        during=lambda: answers.append(
+            client.post("/api/v1/glossary", json={**body, "target_term": "闵行"}, headers=editor)
+        ),
+    )
+    drain(huey)  # the job, then the operation marking stale what mentions the term
+    assert answers[0].status_code == 202
     zh = variant(app, "hongqiao-hub", "zh")
     assert (zh.status, zh.glossary_stale) == ("ready", True)  # made without the new term
     assert "MINHANG" in zh.summary
@@ -166,7 +186,7 @@ def test_glossary_validation(app, client, editor):
         return client.post("/api/v1/glossary", json=body, headers=editor)
 
     base = {"source_language": "en", "target_language": "zh", "source_term": "Minhang"}
-    assert post(base).status_code == 201
+    assert post(base).status_code == 202
     duplicate = post({**base, "source_term": "  MINHANG "})
     assert duplicate.status_code == 409
     same = post({**base, "target_language": "en", "source_term": "Pudong"})

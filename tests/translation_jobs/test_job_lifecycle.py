@@ -234,26 +234,39 @@ def _dead_pid() -> int:
     return process.pid
 
 
-def test_recovery_requeues_jobs_of_dead_or_silent_workers(app, client, editor, admin):
+def _beat(app, token: str, seen_at) -> None:
+    from syndicate.storage import workers
+
+    with db.database(app).session() as session:
+        workers.beat(session, token, token.split(":")[0], int(token.split(":")[1]), seen_at)
+
+
+def test_recovery_requeues_jobs_of_gone_silent_or_lapsed_workers(app, client, editor, admin):
     huey = hold(app)
     add_section(client, admin)
     create(client, editor, en_article())
     create(client, editor, zh_article())
     create(client, editor, en_article(id="third", title="Third"))
-    dead, silent, alive = (j.id for j in jobs_of(app))
-    host = socket.gethostname()
-    past, future = utcnow() - timedelta(seconds=1), utcnow() + timedelta(minutes=5)
+    create(client, editor, en_article(id="fourth", title="Fourth"))
+    gone, silent, lapsed, alive = (j.id for j in jobs_of(app))
+    now = utcnow()
+    past, future = now - timedelta(seconds=1), now + timedelta(minutes=5)
+    _beat(app, "box:1:silent", now - timedelta(minutes=5))  # killed: its beats stopped
+    _beat(app, "box:1:lapsed", now)  # alive, but its job's lease ran out (stuck)
+    _beat(app, "box:1:alive", now)
     running = {"status": "running", "attempts": 1}
-    set_job(app, dead, **running, worker=f"{host}:{_dead_pid()}:a1", lease_until=future)
-    set_job(app, silent, **running, worker="elsewhere:1:b2", lease_until=past)
-    set_job(app, alive, **running, worker="elsewhere:2:c3", lease_until=future)
+    # "gone" exited (its row removed) or never wrote one: the same host and pid as the others.
+    set_job(app, gone, **running, worker="box:1:gone", lease_until=future)
+    set_job(app, silent, **running, worker="box:1:silent", lease_until=future)
+    set_job(app, lapsed, **running, worker="box:1:lapsed", lease_until=past)
+    set_job(app, alive, **running, worker="box:1:alive", lease_until=future)
     huey.flush()  # the workers had taken the messages
 
     report = jobs.recover(app)
-    assert report == {"requeued": [dead, silent], "failed": [], "resent": []}
-    assert drain(huey) == 2
+    assert report == {"requeued": [gone, silent, lapsed], "failed": [], "resent": []}
+    assert drain(huey) == 3
     states = [(j.status, j.attempts) for j in jobs_of(app)]
-    assert states == [("done", 2), ("done", 2), ("running", 1)]
+    assert states == [("done", 2), ("done", 2), ("done", 2), ("running", 1)]
     assert jobs.recover(app) == {"requeued": [], "failed": [], "resent": []}
 
 

@@ -108,7 +108,8 @@ def test_a_worker_killed_mid_job_leaves_nothing_half_done_and_the_job_completes(
 ):
     queue = f"sqlite:///{tmp_path / 'instance' / 'queue.db'}"
     # One sentence per model batch and a pause after each: the job takes seconds (test hook).
-    slow = {"TRANSLATION_BATCH_SIZE": 1, "TRANSLATION_TEST_DELAY": 0.3}
+    # Heartbeats every 0.5 s: the killed worker counts as gone 1.5 s after its last one.
+    slow = {"TRANSLATION_BATCH_SIZE": 1, "TRANSLATION_TEST_DELAY": 0.3, "WORKER_HEARTBEAT": 0.5}
     app, headers, env = _setup(tmp_path, sqlite_url, packages_dir, argos_home, queue, **slow)
     client = app.test_client()
     add_section(client, headers)

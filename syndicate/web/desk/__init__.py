@@ -1,8 +1,8 @@
 """The editor desk: server-rendered pages under /desk for editors signed in with their API token.
 
 Progressive enhancement: every action is a plain form POST (with a CSRF token) that redirects
-back; ``static/desk.js`` only follows running translation jobs. Views call the editorial and
-translation services, like the API does.
+back; ``static/desk.js`` only follows running translation jobs and background operations.
+Views call the editorial and translation services, like the API does.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
         glossary,
         jobs,
         models,
+        operations,
         session,
         translations,
     )

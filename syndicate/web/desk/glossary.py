@@ -1,19 +1,21 @@
-"""The glossary on the desk: terms per direction; each change says how many machine
-translations it made stale and offers to refresh them."""
+"""The glossary on the desk: terms per direction. Each change marks the machine translations
+containing the term stale in a background operation: the page shows its progress, then how
+many translations it made stale, and offers to refresh them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import flash, g, redirect, request, url_for
+from flask import current_app, flash, g, redirect, request, url_for
 
 from syndicate.errors import Conflict, NotFound, ValidationFailed
 from syndicate.feed.labels import language_name
 from syndicate.languages import CODES, other, tag
 from syndicate.storage import db
 from syndicate.storage import glossary as glossary_store
-from syndicate.translation import service
-from syndicate.web.desk import blueprint, forms
+from syndicate.storage.models import Operation
+from syndicate.translation import terms
+from syndicate.web.desk import blueprint, forms, operations
 from syndicate.web.desk.context import _, render, signed_in
 
 
@@ -41,7 +43,7 @@ def directions() -> list[Direction]:
 def _page(status: int = 200, **extra):
     chosen = request.values.get("show", "")
     shown = next((d for d in directions() if d.value == chosen), None)
-    terms = glossary_store.list_terms(
+    found = glossary_store.list_terms(
         db.session(), shown.source if shown else None, shown.target if shown else None
     )
     return render(
@@ -49,7 +51,8 @@ def _page(status: int = 200, **extra):
         status,
         directions=directions(),
         shown=shown,
-        terms=terms,
+        terms=found,
+        operations=operations.recent(),
         tag=tag,
         **{"errors": {}, "values": {"direction": directions()[0].value}, "failed": None, **extra},
     )
@@ -61,13 +64,16 @@ def glossary():
     return _page()
 
 
-def _changed(stale: int, message: str):
+def _changed(operation: Operation | None, message: str):
     flash(message, "success")
+    stale = terms.stale_count(operation)
     if stale:
         flash(
             _("%(count)s machine translation(s) are now stale.", count=stale),
             "stale",
         )
+    if operation is not None:  # the page shows it, and follows it while it runs
+        operations.remember(operation)
     return redirect(url_for("desk.glossary", show=request.values.get("show") or None), 303)
 
 
@@ -87,12 +93,12 @@ def add_term():
     session = db.session()
     try:
         payload = forms.term_payload(request.form, with_direction=True)
-        fields = service.parse_term(payload, partial=False)
-        term, stale = service.add_term(session, fields)
+        fields = terms.parse_term(payload, partial=False)
+        term, operation = terms.add_term(current_app._get_current_object(), session, fields)
     except (ValidationFailed, Conflict) as exc:
         session.rollback()
         return _refused(exc, values)
-    return _changed(stale, _("Added “%(term)s”.", term=term.source_term))
+    return _changed(operation, _("Added “%(term)s”.", term=term.source_term))
 
 
 @blueprint.post("/glossary/<int:term_id>")
@@ -101,19 +107,18 @@ def update_term(term_id: int):
     session = db.session()
     try:
         payload = forms.term_payload(request.form, with_direction=False)
-        fields = service.parse_term(payload, partial=True)
-        term, stale = service.update_term(session, term_id, fields)
+        fields = terms.parse_term(payload, partial=True)
+        app = current_app._get_current_object()
+        term, operation = terms.update_term(app, session, term_id, fields)
     except (ValidationFailed, Conflict) as exc:
         session.rollback()
         return _refused(exc, {"direction": directions()[0].value}, term_id)
-    return _changed(stale, _("Saved “%(term)s”.", term=term.source_term))
+    return _changed(operation, _("Saved “%(term)s”.", term=term.source_term))
 
 
 @blueprint.post("/glossary/<int:term_id>/delete")
 @signed_in
 def delete_term(term_id: int):
-    session = db.session()
-    term = glossary_store.get(session, term_id)
-    name = term.source_term if term is not None else str(term_id)
-    stale = service.delete_term(session, term_id)
-    return _changed(stale, _("Removed “%(term)s”.", term=name))
+    app = current_app._get_current_object()
+    term, operation = terms.delete_term(app, db.session(), term_id)
+    return _changed(operation, _("Removed “%(term)s”.", term=term.source_term))

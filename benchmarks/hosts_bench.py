@@ -228,7 +228,7 @@ def settled(deployment: Deployment, folders: list[Path], timeout: float = 120) -
 
 
 def snapshot(folder: Path, marker: str) -> dict[str, tuple]:
-    """``{relative path: (size, (inode, mtime_ns), content hash)}`` of the archive files (every coding)."""
+    """``{path: (size, (inode, mtime_ns), content hash)}`` of the archive files, every coding."""
     found = {}
     for path in folder.rglob(f"{marker}*"):
         if path.is_file() and not path.name.startswith("."):
@@ -490,6 +490,7 @@ def translation(deployment: Deployment, token: str, workdir: Path, args, log) ->
     slugs = [slug for slug, _en, _zh in sections]
     engine = database_engine(deployment.database_url)
     results: dict = {"articles": args.translate_articles, "workers": {}}
+    auth = {"Authorization": f"Bearer {token}"}
     first = payloads(args.translate_articles, slugs, "alone")
     log(f"translation: {args.translate_articles} articles by the engine alone")
     results["engine_alone"] = engine_alone(
@@ -506,7 +507,6 @@ def translation(deployment: Deployment, token: str, workdir: Path, args, log) ->
             deployment.worker(name)
         time.sleep(3.0)  # connected to the queue (their models load on their first job)
         batch = payloads(args.translate_articles, slugs, f"w{workers}")
-        auth = {"Authorization": f"Bearer {token}"}
         created: list[str] = []
         lock = threading.Lock()
         started = time.perf_counter()

@@ -216,16 +216,30 @@ class Deployment:
 
     def host(self, name: str, *, folder: Path | None = None, threads: int = 8) -> int:
         """A web host with its own folder (or ``folder``, shared), ready to answer."""
-        port = free_port()
-        folder = folder or self.workdir / name
-        args = ["serve", "--host", "127.0.0.1", "--port", str(port), "--no-worker"]
-        args += ["--workers", "1", "--threads", str(threads)]
-        self.start(name, args, FEEDS_DIR=folder, INSTANCE_PATH=self.workdir / f"{name}-instance")
-        probe = Client(port)
-        wait_for(lambda: probe.request("GET", "/healthz")[0] == 200, 180, f"host {name}", 0.2)
-        probe.close()
-        self.hosts[name] = port
-        return port
+        return self.start_hosts([name], folder=folder, threads=threads)[0]
+
+    def start_hosts(
+        self, names: list[str], *, folder: Path | None = None, threads: int = 8
+    ) -> list[int]:
+        """Web hosts started together (each brings its folder up to date), once all answer."""
+        ports = []
+        for name in names:
+            port = free_port()
+            args = ["serve", "--host", "127.0.0.1", "--port", str(port), "--no-worker"]
+            args += ["--workers", "1", "--threads", str(threads)]
+            self.start(
+                name,
+                args,
+                FEEDS_DIR=folder or self.workdir / name,
+                INSTANCE_PATH=self.workdir / f"{name}-instance",
+            )
+            ports.append(port)
+        for name, port in zip(names, ports, strict=True):
+            probe = Client(port)
+            wait_for(lambda p=probe: p.request("GET", "/healthz")[0] == 200, 300, name, 0.2)
+            probe.close()
+            self.hosts[name] = port
+        return ports
 
     def worker(self, name: str, *, publishers: int = 1, **env) -> subprocess.Popen:
         return self.start(name, ["worker", "--publishers", str(publishers)], **env)

@@ -70,7 +70,7 @@ def database_engine(url: str):
     return create_engine(url)
 
 
-def newest_articles(url: str, count: int) -> list[tuple[str, str]]:
+def newest_articles(url: str, count: int, *, spread: bool = True) -> list[tuple[str, str]]:
     """``(public_id, section)`` of the newest published English articles, in different
     sections where possible: each is on page 1 of its section's feeds and of ``all``."""
     from sqlalchemy import text
@@ -86,7 +86,7 @@ def newest_articles(url: str, count: int) -> list[tuple[str, str]]:
         ).all()
     engine.dispose()
     chosen, seen = [], set()
-    for public_id, slug in rows:  # first one per section, then the rest
+    for public_id, slug in rows if spread else []:  # first one per section, then the rest
         if slug not in seen:
             chosen.append((public_id, slug))
             seen.add(slug)
@@ -265,11 +265,11 @@ def crawl_archives(ports, feeds, marker: str, first: int, limit: int) -> dict:
     }
 
 
-def edit_many(ports, token, articles, count: int) -> int:
+def edit_many(ports, token, articles, count: int) -> set[bytes]:
+    """``count`` edits of ``articles`` round-robin; the titles they end with."""
     auth = {"Authorization": f"Bearer {token}"}
     clients = [Client(port, auth) for port in ports]
-    ok = 0
-    revisions = {}
+    revisions, titles = {}, {}
     for number in range(count):
         public_id, _section = articles[number % len(articles)]
         client = clients[number % len(clients)]
@@ -280,17 +280,19 @@ def edit_many(ports, token, articles, count: int) -> int:
             "PATCH", path, {"title": f"Unrelated edit {number}", "revision": revisions[public_id]}
         )
         if status == 200:
-            ok += 1
+            titles[public_id] = f"Unrelated edit {number}".encode()
             revisions[public_id] = body["revision"]
         else:
             revisions.pop(public_id)
     for client in clients:
         client.close()
-    return ok
+    return set(titles.values())
 
 
-def compare(before: dict, after: dict) -> dict:
+def compare(before: dict, after: dict, folder: Path, titles: set[bytes]) -> dict:
     identity = [p for p in before if not p.endswith((".gz", ".br"))]
+    changed = [p for p in identity if p in after and after[p][1:] != before[p][1:]]
+    related = [p for p in changed if any(t in (folder / p).read_bytes() for t in titles)]
     return {
         "files_before": len(identity),
         "files_after": len([p for p in after if not p.endswith((".gz", ".br"))]),
@@ -299,6 +301,9 @@ def compare(before: dict, after: dict) -> dict:
         "deleted": sum(1 for p in identity if p not in after),
         "rewritten": sum(1 for p in identity if p in after and after[p][1] != before[p][1]),
         "content_changed": sum(1 for p in identity if p in after and after[p][2] != before[p][2]),
+        # Rewritten pages that hold an edited article (its new title), and the others.
+        "rewritten_holding_an_edit": len(related),
+        "rewritten_unrelated": len(changed) - len(related),
     }
 
 
@@ -315,20 +320,21 @@ def archives(design: str, deployment, token, articles, feeds, edits: int, limit:
         settled(deployment, folders)
     before = [snapshot(folder, marker) for folder in folders]
     started = time.perf_counter()
-    done = edit_many(ports, token, articles, edits)
+    titles = edit_many(ports, token, articles, edits)
     if design == "today":
         settled(deployment, folders)
     after = [snapshot(folder, marker) for folder in folders]
     result = {
         "crawl": crawl,
-        "edits": done,
+        "edits": edits,
+        "edited_articles": len(articles),
         "edit_seconds": round(time.perf_counter() - started, 1),
-        "host_folder": compare(before[0], after[0]),
+        "host_folder": compare(before[0], after[0], folders[0], titles),
     }
     if len(folders) > 1:
         result["identical_on_every_host"] = all(
             {p: v[2] for p, v in a.items()} == {p: v[2] for p, v in after[0].items()}
-            and {p: v[1] for p, v in a.items()} == {p: v[1] for p, v in after[0].items()}
+            and {p: v[1][1] for p, v in a.items()} == {p: v[1][1] for p, v in after[0].items()}
             for a in after[1:]
         )
     return result
@@ -358,11 +364,8 @@ def start_design(design: str, code: Path, workdir: Path, url: str, args) -> tupl
     else:
         deployment.cli("publish", FEEDS_DIR=str(workdir / "shared-feeds"))
     first = time.perf_counter() - started
-    for name in ("host-a", "host-b", "host-c"):
-        if design == "today":
-            deployment.host(name)
-        else:
-            deployment.host(name, folder=workdir / "shared-feeds")
+    shared = None if design == "today" else workdir / "shared-feeds"
+    deployment.start_hosts(["host-a", "host-b", "host-c"], folder=shared)
     if design == "today":
         for name in ("worker-1", "worker-2"):
             deployment.worker(name)
@@ -386,8 +389,10 @@ def run_design(design: str, code: Path, workdir: Path, args, log) -> dict:
                 for fmt in ("rss", "json")
             ]
             log(f"{design}: crawl of every archive page of {len(feeds)} feeds, then edits")
+            # The newest articles: on page 1 of the crawled feeds, rarely in an archive page.
+            newest = newest_articles(url, EDITORS, spread=False)
             kept = archives(
-                design, deployment, token, articles, feeds, args.archive_edits, args.crawl_limit
+                design, deployment, token, newest, feeds, args.archive_edits, args.crawl_limit
             )
             result = {
                 "publish_first_seconds": round(first, 1),
@@ -482,8 +487,7 @@ def translation(deployment: Deployment, token: str, workdir: Path, args, log) ->
     deployment.env["SYNDICATE_ARGOS_PACKAGES_DIR"] = str(packages)
     deployment.cli("models", "install", *map(str, built))
     deployment.env["SYNDICATE_AUTO_TRANSLATE"] = "true"
-    for name in ("host-a", "host-b", "host-c"):
-        deployment.host(f"t-{name}")
+    deployment.start_hosts(["t-host-a", "t-host-b", "t-host-c"])
     ports = list(deployment.hosts.values())
     folders = [deployment.workdir / name for name in deployment.hosts]
     sections = corpus.section_topics(args.sections)
@@ -712,14 +716,16 @@ def parse_args(argv=None):
     parser.add_argument("--scale-articles", type=int, default=20000)
     parser.add_argument("--scale-sections", type=int, default=200)
     parser.add_argument(
-        "--scale-backends", nargs="*", default=["sqlite", "postgresql"], help="Empty: skip."
+        "--scale-backends", nargs="*", default=None, help="sqlite postgresql; empty: skip."
     )
     args = parser.parse_args(argv)
     if args.quick:
         args.articles, args.duration, args.idle_probes = 600, 8.0, 5
         args.archive_edits, args.translate_articles = 30, 40
         args.translate_workers = [1, 2]
-        args.scale_articles, args.scale_backends = 2000, ["sqlite"]
+        args.scale_articles = 2000
+    if args.scale_backends is None:
+        args.scale_backends = ["sqlite"] if args.quick else ["sqlite", "postgresql"]
     return args
 
 

@@ -112,7 +112,29 @@ def _title_on_every_host(ports, path: str, title: bytes, since: float, timeout: 
     return max(seen.values()) if len(seen) == len(clients) else None
 
 
-def edit_load(ports: list[int], token: str, articles, seconds: float, idle_probes: int) -> dict:
+def lock_waits(url: str, stop: threading.Event, found: list[int]) -> None:
+    """Sample how many sessions of the database wait on a lock (row locks of hot rows)."""
+    from sqlalchemy import text
+
+    engine = database_engine(url)
+    with engine.connect() as connection:
+        while not stop.is_set():
+            found.append(
+                connection.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND wait_event_type = 'Lock'"
+                    )
+                )
+            )
+            connection.commit()
+            stop.wait(0.05)
+    engine.dispose()
+
+
+def edit_load(
+    ports: list[int], token: str, articles, seconds: float, idle_probes: int, url: str
+) -> dict:
     auth = {"Authorization": f"Bearer {token}"}
     deadline = time.monotonic() + seconds
     latencies: list[float] = []
@@ -179,10 +201,15 @@ def edit_load(ports: list[int], token: str, articles, seconds: float, idle_probe
             target=prober, args=(*articles[EDITORS], lambda: time.monotonic() < deadline, None)
         )
     )
+    stop, waits = threading.Event(), []
+    sampler = threading.Thread(target=lock_waits, args=(url, stop, waits))
+    sampler.start()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    stop.set()
+    sampler.join()
     loaded = {k: percentiles(v) for k, v in probe.items() if k != "missed"}
     loaded["missed"] = probe["missed"]
     probe.update({"answer_to_all_hosts": [], "request_to_all_hosts": [], "missed": 0})
@@ -196,6 +223,10 @@ def edit_load(ports: list[int], token: str, articles, seconds: float, idle_probe
         "edits_per_second": round(len(latencies) / seconds, 1),
         "failures": failures,
         "latency": percentiles(latencies),
+        "sessions_waiting_on_a_lock": {
+            "mean": round(statistics.mean(waits), 2) if waits else None,
+            "max": max(waits, default=None),
+        },
         "propagation_under_load": loaded,
         "propagation_idle": idle,
     }
@@ -381,7 +412,7 @@ def run_design(design: str, code: Path, workdir: Path, args, log) -> dict:
             articles = newest_articles(url, EDITORS + 1)
             ports = list(deployment.hosts.values())
             log(f"{design}: {EDITORS} editors for {args.duration} s")
-            load = edit_load(ports, token, articles, args.duration, args.idle_probes)
+            load = edit_load(ports, token, articles, args.duration, args.idle_probes, url)
             busiest = articles[0][1]
             feeds = [
                 (lang, section, fmt)
@@ -454,7 +485,7 @@ def engine_alone(packages: Path, articles: list[dict], settings: dict) -> dict:
     for article in articles:
         src = article["language"]
         tgt = "zh" if src == "en" else "en"
-        translator = Translator(engine, src, tgt, glossary=Glossary([], src), cache=cache)
+        translator = Translator(engine, src, tgt, glossary=Glossary({}, src), cache=cache)
         fields = {
             "title": article["title"],
             "summary": article["summary"],

@@ -433,7 +433,10 @@ def run_design(design: str, code: Path, workdir: Path, args, log) -> dict:
             }
             if design == "today" and not args.no_translation:
                 deployment.stop_all()
-                result["translation"] = translation(deployment, token, workdir, args, log)
+                try:
+                    result["translation"] = translation(deployment, token, workdir, args, log)
+                except Exception as exc:  # reported; the other measurements stand
+                    result["translation"] = {"error": repr(exc)}
             return result
         finally:
             deployment.stop_all()
@@ -745,6 +748,7 @@ def parse_args(argv=None):
     parser.add_argument("--translate-articles", type=int, default=200)
     parser.add_argument("--translate-workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--no-translation", action="store_true")
+    parser.add_argument("--output", help="Also write the results (so far) to this JSON file.")
     parser.add_argument("--no-previous", action="store_true", help="Skip the previous design.")
     parser.add_argument("--scale-articles", type=int, default=10000)
     parser.add_argument("--scale-sections", type=int, default=200)
@@ -769,21 +773,29 @@ def main(argv=None) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
     results: dict = {"settings": {k: v for k, v in vars(args).items()}}
+
+    def save() -> None:  # what was measured so far survives a failure later in the run
+        if args.output:
+            Path(args.output).write_text(json.dumps(results, indent=1))
+
     workdir = Path(tempfile.mkdtemp(prefix="hosts-bench-"))
     try:
         results["today"] = run_design("today", deploy.ROOT, workdir / "today", args, log)
+        save()
         commit = None if args.no_previous else deploy.previous_commit()
         if commit:
             code = deploy.unpack(commit, workdir / "previous-code")
             results["previous"] = run_design("previous", code, workdir / "previous", args, log)
             results["previous"]["commit"] = commit
         results["ratios"] = ratios(results)
+        save()
         results["publish_all"] = {}
         for backend in args.scale_backends:
             log(f"publish-all: {args.scale_articles} articles × {args.scale_sections} on {backend}")
             results["publish_all"][backend] = publish_all_at_scale(
                 backend, args.scale_articles, args.scale_sections, workdir / f"scale-{backend}"
             )
+            save()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(json.dumps(results, indent=1) if args.json else table(results))

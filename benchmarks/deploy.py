@@ -53,12 +53,15 @@ class Client:
             merged["Content-Type"] = "application/json"
         for attempt in (1, 2):
             if self.connection is None:
-                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
             try:
                 self.connection.request(method, path, body=data, headers=merged)
                 response = self.connection.getresponse()
                 return response.status, dict(response.getheaders()), response.read()
-            except (http.client.HTTPException, OSError):
+            except TimeoutError:  # sent, maybe applied: never send a PATCH twice
+                self.close()
+                return 0, {}, b""
+            except (http.client.HTTPException, OSError):  # a kept-alive connection closed
                 self.close()
                 if attempt == 2:
                     return 0, {}, b""

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format catalogs bench-translate bench-feeds bench-ops clean
+.PHONY: run test lint format catalogs bench-translate bench-feeds bench-ops bench-hosts clean
 
 # torch is installed first and pinned: on these machines torch==2.13.0 is a local CPU wheel,
 # while any other spec (asked for by argostranslate -> stanza) would download a CUDA build.
@@ -46,6 +46,9 @@ bench-feeds: $(STAMP)
 
 bench-ops: $(STAMP)
 	$(BIN)/python -m benchmarks.ops_bench
+
+bench-hosts: $(STAMP)
+	$(BIN)/python -m benchmarks.hosts_bench
 
 clean:
 	rm -rf $(VENV) instance

@@ -21,7 +21,7 @@ _MAX_RATIO = {("zh", "en"): 6.0, ("en", "zh"): 2.0}
 _DEFAULT_RATIO = 3.0
 _SLACK = 24  # short inputs ("OK.") may legitimately grow a lot
 # A unit of 1-16 characters with a letter in it, then the same unit at least 3 more times.
-_REPEAT = re.compile(r"(\S.{0,15}?)\1{3,}", re.DOTALL)
+_REPEAT = re.compile(r"(.{1,16}?)\1{3,}", re.DOTALL)
 
 
 def too_long(source: str, output: str, src: str, tgt: str) -> bool:
@@ -30,8 +30,10 @@ def too_long(source: str, output: str, src: str, tgt: str) -> bool:
 
 
 def _repeats(text: str) -> list[str]:
+    # Letters and digits only, lower case: "The the the the" and "雅典，雅典，雅典" repeat too.
     # "……", "!!!!", "0000": punctuation and numbers repeat legitimately.
-    return [m.group(1) for m in _REPEAT.finditer(text) if any(c.isalpha() for c in m.group(1))]
+    letters = "".join(c for c in text.lower() if c.isalnum())
+    return [m.group(1) for m in _REPEAT.finditer(letters) if any(c.isalpha() for c in m.group(1))]
 
 
 def repeated_unit(source: str, output: str) -> str | None:

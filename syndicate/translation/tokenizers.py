@@ -14,6 +14,7 @@ apart, each is one source position that ``replace_unknowns`` copies back exactly
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Protocol
 
@@ -62,13 +63,13 @@ class SentencePieceTokenizer:
             pos = piece.begin
             for begin, end, token in hits:
                 if pos < begin and piece.id == unk:  # an unknown neighbour merged with it
-                    out.append(data[pos:begin].decode("utf-8", "replace"))
+                    out.append(_piece(data[pos:begin]))
                 if begin not in done:
                     out.append(token)
                     done.add(begin)
                 pos = max(pos, end)
             if pos < piece.end and piece.id == unk:
-                out.append(data[pos : piece.end].decode("utf-8", "replace"))
+                out.append(_piece(data[pos : piece.end]))
         return out
 
     def decode(self, tokens: list[str]) -> str:
@@ -79,6 +80,11 @@ class SentencePieceTokenizer:
     def unknown_spans(self, text: str) -> list[str]:
         unk = self.sp.unk_id()
         return [p.surface for p in self.sp.encode(text, out_type="proto").pieces if p.id == unk]
+
+
+def _piece(raw: bytes) -> str:
+    """Source text as a piece: SentencePiece's "▁" for spaces, as in the pieces around it."""
+    return raw.decode("utf-8", "replace").replace(" ", "▁")
 
 
 class BPETokenizer:
@@ -115,12 +121,18 @@ class BPETokenizer:
 
     def decode(self, tokens: list[str]) -> str:
         joined = " ".join(tokens).replace("@@ ", "").removesuffix("@@")
-        return self.detokenizer.detokenize(joined.split(" "))
+        text = self.detokenizer.detokenize(joined.split(" "))
+        # Moses sees placeholders as words and spaces them: markup hugs what it wraps.
+        return _BEFORE_CLOSE.sub(r"\1", _AFTER_OPEN.sub(r"\1", text))
 
     def unknown_spans(self, text: str) -> list[str]:
         if not self.vocabulary:
             return []
         return [t.removesuffix("@@") for t in self.encode(text) if t not in self.vocabulary]
+
+
+_AFTER_OPEN = re.compile(r"(⟦\d+⟧) +")
+_BEFORE_CLOSE = re.compile(r" +(⟦/\d+⟧)")
 
 
 def for_package(path: Path, kind: str, from_code: str, to_code: str) -> Tokenizer:

@@ -300,26 +300,6 @@ def uninstall(packages_dir: str | os.PathLike[str], src: str, tgt: str) -> list[
     return removed
 
 
-def install_from_index(
-    packages_dir: str | os.PathLike[str], directions: list[tuple[str, str]]
-) -> list[PackageInfo]:
-    """Download and install packages from the Argos package index (needs network access)."""
-    with _argos_lock:
-        package = _argos_package_module(packages_dir)
-        from argostranslate import settings
-
-        package.update_package_index()
-        if not Path(settings.local_package_index).exists():
-            raise PackageError("the Argos package index could not be downloaded (offline?)")
-        available = {(p.from_code, p.to_code): p for p in package.get_available_packages()}
-        archives = []
-        for src, tgt in directions:
-            if (src, tgt) not in available:
-                raise MissingModelError(src, tgt)
-            archives.append(available[(src, tgt)].download())
-    return [install_from_path(a, packages_dir) for a in archives]
-
-
 def argos_installed_packages(packages_dir: str | os.PathLike[str]) -> list[Any]:
     """argostranslate's own view (``Package`` objects), for diagnostics and the CLI."""
     with _argos_lock:

@@ -193,3 +193,20 @@ def build_looping_package(out_dir: Path, version: str = "0.0.9") -> Path:
     meta = tiny_argos.metadata("en", "zh", "English", "Chinese", version)
     out = out_dir / "translate-en_zh-looping.argosmodel"
     return tiny_argos.write_package(out, meta, sp_bytes, build)
+
+
+def build_upper_package(out_dir: Path, version: str) -> Path:
+    """The tiny en→zh package (a–z → A–Z) at another version: an upgrade to install."""
+    import sentencepiece as spm
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sp_bytes = tiny_argos.train_sentencepiece()
+    sp = spm.SentencePieceProcessor(model_proto=sp_bytes)
+    vocab = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+
+    def build(model_dir: Path) -> None:
+        tiny_argos.build_copy_model(vocab, model_dir, tiny_argos.UPPER)
+
+    meta = tiny_argos.metadata("en", "zh", "English", "Chinese", version)
+    out = out_dir / f"translate-en_zh-{version.replace('.', '_')}.argosmodel"
+    return tiny_argos.write_package(out, meta, sp_bytes, build)

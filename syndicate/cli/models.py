@@ -27,7 +27,13 @@ def models() -> None:
     type=click.FloatRange(min=0.1),
     help="Seconds a network operation may wait (connecting, or between two reads).",
 )
-def install(sources: tuple[str, ...], from_index: bool, timeout: float) -> None:
+@click.option(
+    "--optional",
+    is_flag=True,
+    help="With --from-index: an unreachable index is one line on stderr, not an error "
+    "(`make run` uses it: the service runs without models).",
+)
+def install(sources: tuple[str, ...], from_index: bool, timeout: float, optional: bool) -> None:
     """Install packages: `.argosmodel` files, offline; or, with --from-index, languages."""
     from pathlib import Path
 
@@ -53,6 +59,15 @@ def install(sources: tuple[str, ...], from_index: bool, timeout: float) -> None:
                 installed, current = result.installed, result.current
             else:
                 installed = [packages.install_from_path(path, target) for path in sources]
+        except index.IndexUnavailable as exc:
+            if not optional:
+                raise click.ClickException(_message(exc)) from None
+            click.echo(
+                f"models: none installed from the index ({exc}); syndicate runs without machine "
+                "translation (README, Translation: installing the packages offline)",
+                err=True,
+            )
+            return
         except (SyndicateError, OSError) as exc:
             raise click.ClickException(_message(exc)) from None
         for info in current:

@@ -3,6 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make run PORT=8080 HOST=0.0.0.0`: the base URL (absolute links in feeds and pages) follows,
+# unless SYNDICATE_BASE_URL is set.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+URL_HOST = $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+SYNDICATE_BASE_URL ?= http://$(URL_HOST):$(PORT)
+export SYNDICATE_BASE_URL
+# A few seconds for the Argos index: offline, make run goes on without models.
+INDEX_TIMEOUT ?= 5
 
 .PHONY: run test lint format catalogs bench-translate bench-feeds bench-ops bench-hosts clean
 
@@ -16,9 +25,14 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# The two en<->zh packages from the Argos index when the network allows (one line when not),
+# the demo newsroom (with editors' translations), what to open, then the service.
 run: $(STAMP)
-	$(BIN)/syndicate init --demo
-	$(BIN)/syndicate serve
+	@SYNDICATE_LOG_LEVEL=WARNING $(BIN)/syndicate models install --from-index en zh \
+		--timeout $(INDEX_TIMEOUT) --optional
+	@SYNDICATE_LOG_LEVEL=WARNING $(BIN)/syndicate init --demo
+	@$(BIN)/syndicate welcome
+	@$(BIN)/syndicate serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

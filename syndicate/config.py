@@ -53,6 +53,13 @@ def _base_url(value: str) -> str | None:
     return None
 
 
+def _http_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return "must be an absolute http(s) URL"
+    return None
+
+
 def _timezone(value: str) -> str | None:
     try:
         zoneinfo.ZoneInfo(value)
@@ -213,6 +220,13 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         str,
         "Where Argos Translate packages are installed. Empty: `instance/argos-packages`.",
+    ),
+    Setting(
+        "ARGOS_INDEX_URL",
+        "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json",
+        str,
+        "The Argos package index `syndicate models install --from-index` reads (argospm's).",
+        _http_url,
     ),
     Setting(
         "TRANSLATION_BEAM_SIZE",

@@ -5,7 +5,16 @@ from __future__ import annotations
 import click
 
 from syndicate import __version__
-from syndicate.cli import content, glossary, models, server, tokens, translate, worker
+from syndicate.cli import (
+    content,
+    glossary,
+    models,
+    server,
+    tokens,
+    translate,
+    welcome,
+    worker,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,3 +33,4 @@ main.add_command(models.models)
 main.add_command(glossary.glossary)
 main.add_command(translate.translate)
 main.add_command(worker.worker)
+main.add_command(welcome.welcome)

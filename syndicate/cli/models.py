@@ -18,25 +18,60 @@ def models() -> None:
     "--from-index",
     is_flag=True,
     help="SOURCES are languages (e.g. en zh): download every direction between them from the "
-    "Argos package index (needs network access).",
+    "Argos package index (SYNDICATE_ARGOS_INDEX_URL; needs network access).",
 )
-def install(sources: tuple[str, ...], from_index: bool) -> None:
+@click.option(
+    "--timeout",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a network operation may wait (connecting, or between two reads).",
+)
+@click.option(
+    "--optional",
+    is_flag=True,
+    help="With --from-index: an unreachable index is one line on stderr, not an error "
+    "(`make run` uses it: the service runs without models).",
+)
+def install(sources: tuple[str, ...], from_index: bool, timeout: float, optional: bool) -> None:
     """Install packages: `.argosmodel` files, offline; or, with --from-index, languages."""
+    from pathlib import Path
+
     from syndicate.errors import SyndicateError
-    from syndicate.translation import packages
+    from syndicate.translation import index, packages
 
     with app_context() as app:
         target = app.config["SYNDICATE_ARGOS_PACKAGES_DIR"]
+        current = []
         try:
             if from_index:
                 if len(sources) < 2:
                     raise click.UsageError("--from-index takes two or more languages: en zh")
                 directions = [(s, t) for s in sources for t in sources if s != t]
-                installed = packages.install_from_index(target, directions)
+                result = index.install_from_index(
+                    target,
+                    directions,
+                    index_url=app.config["SYNDICATE_ARGOS_INDEX_URL"],
+                    cache_dir=Path(app.config["SYNDICATE_INSTANCE_PATH"]) / "argos-downloads",
+                    timeout=timeout,
+                    say=lambda line: click.echo(line, err=True),
+                )
+                installed, current = result.installed, result.current
             else:
                 installed = [packages.install_from_path(path, target) for path in sources]
+        except index.IndexUnavailable as exc:
+            if not optional:
+                raise click.ClickException(_message(exc)) from None
+            click.echo(
+                f"models: none installed from the index ({exc}); syndicate runs without machine "
+                "translation (README, Translation: installing the packages offline)",
+                err=True,
+            )
+            return
         except (SyndicateError, OSError) as exc:
             raise click.ClickException(_message(exc)) from None
+        for info in current:
+            click.echo(f"{info.name} {info.version} is installed already (the newest)")
         for info in installed:
             click.echo(
                 f"installed {info.name} {info.version} ({info.from_code}→{info.to_code}) "

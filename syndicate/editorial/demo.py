@@ -1,4 +1,10 @@
-"""Loads the demo newsroom shipped in ``syndicate/demo``."""
+"""Loads the demo newsroom shipped in ``syndicate/demo``.
+
+``translations.jsonl`` holds human translations of some demo articles, written for this project:
+they are stored as editors' translations (origin ``editor``), so the demo's feeds are bilingual
+from the first run, without any model, and show how an editor's translation reads in a feed.
+The other articles wait for machine translation.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,17 @@ from importlib import resources
 import orjson
 from sqlalchemy.orm import Session
 
+from syndicate.content.sanitize import clean_html, plain_text
 from syndicate.editorial import payloads, sections
 from syndicate.editorial.importer import ImportReport, import_lines
+from syndicate.storage import articles as article_store
 from syndicate.storage import sections as section_store
+from syndicate.storage.models import utcnow
 
 
-def load(session: Session) -> tuple[int, ImportReport]:
-    """Create the demo sections that are missing, then import the demo articles."""
+def load(session: Session, *, translations: bool = True) -> tuple[int, ImportReport]:
+    """Create the demo sections that are missing, import the demo articles, then (unless
+    ``translations`` is false) store the demo's editor translations that are missing."""
     package = resources.files("syndicate.demo")
     created = 0
     for payload in orjson.loads(package.joinpath("sections.json").read_bytes()):
@@ -21,4 +31,45 @@ def load(session: Session) -> tuple[int, ImportReport]:
             sections.create(session, payloads.parse_section(payload, partial=False))
             created += 1
     lines = package.joinpath("articles.jsonl").read_text(encoding="utf-8").splitlines()
-    return created, import_lines(session, lines)
+    report = import_lines(session, lines)
+    if translations:
+        load_translations(session)
+    return created, report
+
+
+def load_translations(session: Session) -> int:
+    """Store each demo translation as the editor's, unless an editor's translation of that
+    article exists already (an editor may have changed it). Returns how many were stored."""
+    package = resources.files("syndicate.demo")
+    stored = 0
+    session.commit()  # then each article is read afresh: a job may have stored a variant since
+    for line in package.joinpath("translations.jsonl").read_text(encoding="utf-8").splitlines():
+        payload = orjson.loads(line)
+        article = article_store.get(session, payload["id"])
+        if article is None or article.language == payload["language"]:
+            continue
+        session.refresh(article)
+        current = article.variant(payload["language"])
+        if current is not None and current.origin == "editor":
+            continue
+        image = payload.get("image") or {}
+        article_store.set_variant(
+            session,
+            article,
+            payload["language"],
+            title=plain_text(payload["title"]),
+            summary=plain_text(payload.get("summary", "")),
+            body_html=clean_html(payload.get("body_html", "")),
+            image_caption=plain_text(image.get("caption", "")),
+            image_alt=plain_text(image.get("alt", "")),
+            origin="editor",
+            source_revision=article.revision,
+            engine=None,
+            status="ready",
+            error=None,
+            glossary_stale=False,
+            updated_at=utcnow(),
+        )
+        stored += 1
+    session.commit()
+    return stored

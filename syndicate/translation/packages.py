@@ -36,10 +36,17 @@ class PackageInfo:
     from_name: str = ""
     to_name: str = ""
     target_prefix: str = ""
+    tokenizer: str = "sentencepiece"  # or "bpe" (bpe.model: Moses + subword-nmt)
+    installed_at: int = 0  # metadata.json's mtime (ns): a reinstall of the same version differs
 
     @property
     def name(self) -> str:
         return package_name(self.from_code, self.to_code)
+
+    @property
+    def identity(self) -> tuple[str, str, int]:
+        """Changes whenever the package serving the direction is replaced."""
+        return (self.version, str(self.path), self.installed_at)
 
 
 class MissingModelError(SyndicateError, LookupError):
@@ -89,6 +96,13 @@ def read_package(path: Path) -> PackageInfo | None:
     if not (isinstance(src, str) and isinstance(tgt, str) and (path / "model").is_dir()):
         return None
     version = str(meta.get("package_version") or "0")
+    tokenizer = _tokenizer_kind(path)
+    if tokenizer is None:
+        return None  # argostranslate would fail on it too: not a usable package
+    try:
+        installed_at = (path / "metadata.json").stat().st_mtime_ns
+    except OSError:
+        return None
     return PackageInfo(
         from_code=src,
         to_code=tgt,
@@ -98,7 +112,20 @@ def read_package(path: Path) -> PackageInfo | None:
         from_name=str(meta.get("from_name", "")),
         to_name=str(meta.get("to_name", "")),
         target_prefix=str(meta.get("target_prefix") or ""),
+        tokenizer=tokenizer,
+        installed_at=installed_at,
     )
+
+
+# What argostranslate accepts as a package's tokenizer, in its order of preference.
+TOKENIZER_FILES = {"sentencepiece": "sentencepiece.model", "bpe": "bpe.model"}
+
+
+def _tokenizer_kind(path: Path) -> str | None:
+    for kind, name in TOKENIZER_FILES.items():
+        if (path / name).is_file():
+            return kind
+    return None
 
 
 def installed_directions(packages_dir: str | os.PathLike[str]) -> list[PackageInfo]:
@@ -204,9 +231,29 @@ def _validate_archive(archive: Path) -> str:
     if len(roots) != 1 or any(n.is_absolute() or ".." in n.parts for n in names):
         raise PackageError(f"{archive} must contain exactly one package folder")
     root = roots.pop()
-    if PurePosixPath(root, "metadata.json") not in names:
-        raise PackageError(f"{archive} has no {root}/metadata.json")
+    for required in ("metadata.json", "model/model.bin"):
+        if PurePosixPath(root, required) not in names:
+            raise PackageError(f"{archive} has no {root}/{required}")
+    if not any(PurePosixPath(root, name) in names for name in TOKENIZER_FILES.values()):
+        raise PackageError(
+            f"{archive} has no tokenizer: expected {root}/sentencepiece.model or {root}/bpe.model"
+        )
+    if PurePosixPath(root, TOKENIZER_FILES["bpe"]) in names:
+        _check_bpe_support(archive)
     return root
+
+
+def _check_bpe_support(archive: Path) -> None:
+    """BPE packages need sacremoses and argostranslate's subword-nmt code: refuse the package
+    now rather than install it and fail every job."""
+    try:
+        import argostranslate.apply_bpe  # noqa: F401
+        import sacremoses  # noqa: F401
+    except ImportError as exc:
+        raise PackageError(
+            f"{archive} uses a BPE tokenizer (bpe.model), which needs {exc.name}: "
+            "install syndicate's translate dependencies"
+        ) from None
 
 
 def install_from_path(
@@ -251,26 +298,6 @@ def uninstall(packages_dir: str | os.PathLike[str], src: str, tgt: str) -> list[
     if not removed:
         raise MissingModelError(src, tgt)
     return removed
-
-
-def install_from_index(
-    packages_dir: str | os.PathLike[str], directions: list[tuple[str, str]]
-) -> list[PackageInfo]:
-    """Download and install packages from the Argos package index (needs network access)."""
-    with _argos_lock:
-        package = _argos_package_module(packages_dir)
-        from argostranslate import settings
-
-        package.update_package_index()
-        if not Path(settings.local_package_index).exists():
-            raise PackageError("the Argos package index could not be downloaded (offline?)")
-        available = {(p.from_code, p.to_code): p for p in package.get_available_packages()}
-        archives = []
-        for src, tgt in directions:
-            if (src, tgt) not in available:
-                raise MissingModelError(src, tgt)
-            archives.append(available[(src, tgt)].download())
-    return [install_from_path(a, packages_dir) for a in archives]
 
 
 def argos_installed_packages(packages_dir: str | os.PathLike[str]) -> list[Any]:

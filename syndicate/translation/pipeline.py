@@ -10,7 +10,7 @@ the persistent one.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
 from syndicate.translation import htmldoc, textfix
@@ -71,6 +71,8 @@ class Stats:
     translated: int = 0  # sent to the engine
     engine_calls: int = 0
     glossary_fallbacks: int = 0  # segments whose glossary placeholders the model lost
+    # What the engine's output guards did (runaway retries, <unk> restored): engine.Guarded.
+    guarded: dict[str, int] = field(default_factory=dict)
 
 
 class Translator:
@@ -160,4 +162,13 @@ class Translator:
     def _engine(self, texts: list[str]) -> list[str]:
         self.stats.engine_calls += 1
         self.stats.translated += len(texts)
-        return self.engine.translate_segments(texts, self.src, self.tgt)
+        if not hasattr(self.engine, "guarded"):  # a wrapper or stand-in: no guard report
+            return self.engine.translate_segments(texts, self.src, self.tgt)
+        from syndicate.translation.engine import Guarded
+
+        report = Guarded()
+        out = self.engine.translate_segments(texts, self.src, self.tgt, report=report)
+        for name, count in vars(report).items():
+            if count:
+                self.stats.guarded[name] = self.stats.guarded.get(name, 0) + count
+        return out

@@ -5,6 +5,11 @@ process.  Sentences are the unit of translation and of the translation memory, s
 to be stable more than clever: when in doubt, do not split (a longer segment still translates).
 Placeholders (``⟦n⟧``/``⟦/n⟧``) are understood: closing ones after a full stop stay with the
 sentence they close.
+
+Like the reference splitters Argos ships (Stanza, MiniSBD), ``；`` does not end a Chinese
+sentence: it joins clauses.  Chinese run-ons are bounded much tighter than English ones
+(``MAX_CHARS``): a Chinese character carries about a word, and OPUS-MT models degrade (drop
+clauses, loop) well before their position limit.
 """
 
 from __future__ import annotations
@@ -13,8 +18,11 @@ import re
 
 # A terminator run, then closing quotes/brackets and closing placeholders that belong to it.
 _CLOSERS = r"(?:[\"'”’»」』）)\]}】〕〉》]|⟦\s*/\s*\d+\s*⟧)*"
-_END_RE = re.compile(r"(?:[.!?…]+|[。！？；]+)" + _CLOSERS)
-_FULLWIDTH_END = frozenset("。！？；")
+_END_RE = re.compile(r"(?:[.!?…]+|[。！？]+)" + _CLOSERS)
+_FULLWIDTH_END = frozenset("。！？")
+# Longest segment sent to a model, per source language (characters).
+MAX_CHARS = {"zh": 300}
+DEFAULT_MAX_CHARS = 1000
 _OPENERS = re.compile(r"(?:[\"'“‘«「『（(\[{【〔〈《]|⟦\s*\d+\s*⟧)*")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
@@ -41,8 +49,9 @@ _DOTTED = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 _NEXT_WORD = re.compile(r"[A-Za-z]+")
 
 
-def sentence_spans(text: str, lang: str, *, max_chars: int = 1000) -> list[tuple[int, int]]:
+def sentence_spans(text: str, lang: str, *, max_chars: int | None = None) -> list[tuple[int, int]]:
     """(start, end) offsets of each sentence, whitespace excluded, in order."""
+    max_chars = max_chars or MAX_CHARS.get(lang, DEFAULT_MAX_CHARS)
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _END_RE.finditer(text):
@@ -54,7 +63,7 @@ def sentence_spans(text: str, lang: str, *, max_chars: int = 1000) -> list[tuple
     return spans
 
 
-def split_sentences(text: str, lang: str, *, max_chars: int = 1000) -> list[str]:
+def split_sentences(text: str, lang: str, *, max_chars: int | None = None) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text, lang, max_chars=max_chars)]
 
 
@@ -124,26 +133,45 @@ def _trimmed(text: str, start: int, end: int, max_chars: int) -> list[tuple[int,
     return _split_long(text, start, end, max_chars)
 
 
-_CLAUSE = re.compile(r"[,;:，；：、]")
+# Strongest first: a clause joined by "；" or ":" is more self-contained than one after a comma.
+_CLAUSES = (re.compile(r"[;；:：]"), re.compile(r"[,，、]"))
 _SPACE = re.compile(r"\s+")
 
 
 def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
-    """A run-on "sentence" longer than a model's comfort zone: cut after the last clause mark
-    (else at the last space) before the limit, never inside a placeholder."""
+    """A run-on "sentence" longer than a model's comfort zone: cut after the last strong clause
+    mark (else the last comma, else the last space) in the second half of the window, never
+    inside a placeholder; only text with none of them is cut at the limit itself."""
     out: list[tuple[int, int]] = []
     while end - start > max_chars:
         window = text[start : start + max_chars]
-        cut = _last_cut(window, _CLAUSE, 1) or _last_cut(window, _SPACE, 0) or max_chars
+        cut = next((c for p in _CLAUSES if (c := _last_cut(window, p, 1, 2))), 0)
+        cut = cut or _last_cut(window, _CLAUSE_ANY, 1, 4) or _last_cut(window, _SPACE, 0, 4)
+        cut = cut or _hard_cut(window)
         out.extend(_trimmed(text, start, start + cut, max_chars))
         start += cut
     out.extend(_trimmed(text, start, end, max_chars))
     return out
 
 
-def _last_cut(window: str, pattern: re.Pattern[str], after: int) -> int:
+_CLAUSE_ANY = re.compile(r"[,;:，；：、]")
+
+
+def _outside_placeholder(window: str, at: int) -> bool:
+    return window.rfind("⟦", 0, at) <= window.rfind("⟧", 0, at)
+
+
+def _last_cut(window: str, pattern: re.Pattern[str], after: int, part: int) -> int:
+    """Offset after the last match in the window's last (part-1)/part, outside placeholders."""
     cut = 0
-    for m in pattern.finditer(window, len(window) // 4):
-        if window.rfind("⟦", 0, m.start()) <= window.rfind("⟧", 0, m.start()):
+    for m in pattern.finditer(window, len(window) // part):
+        if _outside_placeholder(window, m.start()):
             cut = m.start() + after
+    return cut
+
+
+def _hard_cut(window: str) -> int:
+    cut = len(window)
+    while cut > 1 and not _outside_placeholder(window, cut):
+        cut -= 1
     return cut

@@ -132,6 +132,8 @@ def translate_job(app: Flask, job_id: int, worker: str) -> Outcome:
     decides about retries)."""
     database = db.database(app)
     engine = engine_for(app)
+    if hasattr(engine, "refresh"):
+        engine.refresh()  # a package installed since the last job replaces the loaded model
     with database.session() as session:
         job = job_store.get(session, job_id)
         if job is None:
@@ -168,7 +170,8 @@ def translate_job(app: Flask, job_id: int, worker: str) -> Outcome:
         batch_size=app.config["SYNDICATE_TRANSLATION_BATCH_SIZE"],
         on_batch=on_batch,
     )
-    outcome = _store(app, job_id, worker, source, translator.model_id, glossary, translated)
+    detail = "translated" + _guard_note(translator.stats.guarded)
+    outcome = _store(app, job_id, worker, source, translator.model_id, glossary, translated, detail)
     if outcome.status == job_store.DONE and outcome.translated:
         events.variant_changed.send(
             app, article_id=source.public_id, language=source.tgt, sections=[source.section]
@@ -232,6 +235,7 @@ def _store(
     model_id: str,
     glossary: Glossary,
     translated: dict[str, str],
+    detail: str = "translated",
 ) -> Outcome:
     """The one transaction that makes a translation visible, with its job's ``done``."""
     with db.database(app).session() as session:
@@ -265,9 +269,23 @@ def _store(
             glossary_stale=current.version != glossary.version,
             updated_at=now,
         )
-        if not job_store.finish(session, job_id, worker, job_store.DONE, detail="translated"):
+        if not job_store.finish(session, job_id, worker, job_store.DONE, detail=detail):
             raise JobLost(job_id)  # taken over meanwhile: leaving rolls the variant back
-    return Outcome(job_store.DONE, "translated", translated)
+    return Outcome(job_store.DONE, detail, translated)
+
+
+_GUARD_NOTES = {
+    "runaway_retried": "{} looping segment(s) retried",
+    "runaway_kept_source": "{} left untranslated (still looping)",
+    "unknowns_restored": "{} <unk> restored from the source",
+    "unknowns_kept_source": "{} <unk> segment(s) left untranslated",
+}
+
+
+def _guard_note(guarded: Mapping[str, int]) -> str:
+    """What the output guards did, for the job's detail (the desk and the API show it)."""
+    notes = [text.format(guarded[name]) for name, text in _GUARD_NOTES.items() if guarded.get(name)]
+    return f" ({'; '.join(notes)})"[:180] if notes else ""  # the column holds 200
 
 
 def record_failure(app: Flask, job_id: int, worker: str | None, message: str) -> bool:

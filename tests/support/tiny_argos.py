@@ -65,10 +65,18 @@ def build_copy_model(
     dp: int = 64,
     max_pos: int = 1024,
     seed: int = 0,
+    *,
+    pre_norm: bool = True,
+    shift: int = 0,
+    loop: bool = False,
+    config: Mapping[str, object] | None = None,
 ) -> None:
     """Rows [token code | position code] are ±1 with zero mean, so every LayerNorm is a fixed
-    scale.  Decoder step t cross-attends to source position t and copies that token's code."""
-    from ctranslate2.specs import transformer_spec
+    scale (before the residual, pre-norm, or after it, post-norm like Marian).  Decoder step t
+    cross-attends to source position t + ``shift`` (1 skips a source BOS such as ``>>cmn_Hans<<``)
+    and copies that token's code; ``loop`` makes every step attend to the first piece, so the
+    model repeats it until the length limit (a runaway model)."""
+    from ctranslate2.specs import common_spec, transformer_spec
 
     rng = np.random.default_rng(seed)
     n_vocab, d = len(vocab), dt + dp
@@ -94,17 +102,29 @@ def build_copy_model(
         lin(layer.ffn.linear_0, zeros(8, d))
         lin(layer.ffn.linear_1, zeros(d, 8))
 
-    spec = transformer_spec.TransformerSpec.from_config(1, 1)  # 1 layer each, 1 head, pre-norm
+    # 1 layer each, 1 head; Marian models are post-norm with swish FFNs.
+    activation = common_spec.Activation.RELU if pre_norm else common_spec.Activation.SWISH
+    spec = transformer_spec.TransformerSpec.from_config(
+        1, 1, pre_norm=pre_norm, activation=activation
+    )
     enc, dec = spec.encoder, spec.decoder
     enc.embeddings[0].weight = np.concatenate([tok, zeros(n_vocab, dp)], 1)
     dec.embeddings.weight = zeros(n_vocab, d)
     positions = np.concatenate([zeros(max_pos, dt), pos], 1)
-    enc.position_encodings.encodings = dec.position_encodings.encodings = positions
+    enc.position_encodings.encodings = positions
+    if loop:
+        dec_positions = np.repeat(positions[shift : shift + 1], max_pos, 0)
+    else:
+        dec_positions = np.concatenate([positions[shift:], positions[:shift]])
+    dec.position_encodings.encodings = dec_positions
     enc.scale_embeddings = dec.scale_embeddings = False
+    if not pre_norm:
+        dec.start_from_zero_embedding = True  # as converted Marian models
     passthrough(enc.layer[0])
     passthrough(dec.layer[0])
-    ln(enc.layer_norm)
-    ln(dec.layer_norm)
+    if pre_norm:
+        ln(enc.layer_norm)
+        ln(dec.layer_norm)
     xa = dec.layer[0].attention
     ln(xa.layer_norm)
     lin(xa.linear[0], eye(dt, d, 10.0))  # query <- position code (sharp)
@@ -121,6 +141,8 @@ def build_copy_model(
     assert (np.argmax(tok @ w[:, :dt].T, 1) == target).all()  # every piece decodes as intended
     lin(dec.projection, w)
     spec.config.add_source_eos = True  # copying </s> ends decoding
+    for key, value in (config or {}).items():
+        setattr(spec.config, key, value)
     spec.register_source_vocabulary(list(vocab))
     spec.register_target_vocabulary(list(vocab))
     spec.validate()
@@ -134,15 +156,22 @@ def write_package(
     sp_bytes: bytes,
     build_model: Callable[[Path], None],
     sbd_onnx: bytes | None = None,
+    *,
+    tokenizer_file: str = "sentencepiece.model",
+    extra_files: Mapping[str, bytes] | None = None,
 ) -> Path:
     """Zip one package folder the way `install_from_path` expects: a single root folder."""
-    name = f"translate-{metadata['from_code']}_{metadata['to_code']}-{PACKAGE_VERSION}"
+    version = metadata.get("package_version", PACKAGE_VERSION)
+    name = f"translate-{metadata['from_code']}_{metadata['to_code']}-{version}"
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / name.replace(".", "_")
         (root / "model").mkdir(parents=True)
         build_model(root / "model")
-        (root / "sentencepiece.model").write_bytes(sp_bytes)
+        (root / tokenizer_file).write_bytes(sp_bytes)
         (root / "metadata.json").write_text(json.dumps(dict(metadata)))
+        for relative, data in (extra_files or {}).items():
+            (root / relative).parent.mkdir(parents=True, exist_ok=True)
+            (root / relative).write_bytes(data)
         if sbd_onnx:  # a packaged MiniSBD model: Argos's default splitting needs no download
             (root / "minisbd").mkdir()
             (root / "minisbd" / "sbd.onnx").write_bytes(sbd_onnx)
@@ -152,9 +181,11 @@ def write_package(
     return Path(out_file)
 
 
-def metadata(from_code: str, to_code: str, from_name: str, to_name: str) -> dict[str, str]:
+def metadata(
+    from_code: str, to_code: str, from_name: str, to_name: str, version: str = PACKAGE_VERSION
+) -> dict[str, str]:
     return {
-        "package_version": PACKAGE_VERSION,
+        "package_version": version,
         "argos_version": "1.9",
         "type": "translate",
         "from_code": from_code,

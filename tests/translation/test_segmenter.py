@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from syndicate.translation import segmenter
 from syndicate.translation.segmenter import sentence_spans, split_sentences
 
 
@@ -50,7 +51,12 @@ def test_english(text, expected):
     [
         ("你好。再见！", ["你好。", "再见！"]),
         ("他问：“真的吗？”我说：“是的。”好吧", ["他问：“真的吗？”", "我说：“是的。”", "好吧"]),
-        ("第一；第二。", ["第一；", "第二。"]),
+        # Stanza and MiniSBD do not split at "；": it joins clauses of one sentence.
+        ("第一；第二。", ["第一；第二。"]),
+        (
+            "设置参观通道；屋顶安装光伏板；咖啡渣交给合作企业。好。",
+            ["设置参观通道；屋顶安装光伏板；咖啡渣交给合作企业。", "好。"],
+        ),
         ("「走吧。」『好。』（完。）后来", ["「走吧。」", "『好。』", "（完。）", "后来"]),
         ("价格是3.5元。很好!真的?是", ["价格是3.5元。", "很好!", "真的?", "是"]),
         ("他说 Hello. 然后走了。", ["他说 Hello.", "然后走了。"]),
@@ -96,3 +102,34 @@ def test_run_on_cut_never_splits_a_placeholder():
     pieces = split_sentences(text.strip(), "en", max_chars=60)
     assert "".join(pieces).count("⟦") == 2
     assert all(p.count("⟦") == p.count("⟧") for p in pieces)
+
+
+def test_long_chinese_sentences_are_bounded_at_clause_marks():
+    clause = "长三角的官员讨论了一项新政策"  # 14 characters
+    text = "，".join([clause] * 40) + "。"  # ~600 characters, one sentence
+    pieces = split_sentences(text, "zh")
+    assert len(pieces) >= 2
+    assert all(len(p) <= segmenter.MAX_CHARS["zh"] for p in pieces)
+    assert all(p.endswith("，") for p in pieces[:-1])  # cut after a clause mark, not mid-word
+    assert "".join(pieces) == text
+    # The same length in English stays whole: the bound is per language.
+    english = ", ".join(["officials discussed a new policy"] * 18) + "."
+    assert len(english) > segmenter.MAX_CHARS["zh"]
+    assert split_sentences(english, "en") == [english]
+
+
+def test_long_chinese_prefers_semicolons_to_commas():
+    part = "，".join(["企业之间信息不对称"] * 6)
+    text = "；".join([part] * 8) + "。"
+    pieces = split_sentences(text, "zh")
+    assert len(pieces) >= 2
+    assert all(p.endswith("；") for p in pieces[:-1])
+    assert "".join(pieces) == text
+
+
+def test_chinese_without_any_mark_is_cut_at_the_limit_outside_placeholders():
+    text = "长" * 298 + "⟦1⟧三角⟦/1⟧" + "长" * 200
+    pieces = split_sentences(text, "zh")
+    assert "".join(pieces) == text
+    assert all(p.count("⟦") == p.count("⟧") for p in pieces)
+    assert all(len(p) <= segmenter.MAX_CHARS["zh"] for p in pieces)

@@ -23,7 +23,7 @@ import pytest
 
 from syndicate.storage import db
 from tests.conftest import make_app
-from tests.support import fake_minisbd, tiny_argos
+from tests.support import argos_layouts, fake_minisbd, tiny_argos
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("SYNDICATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -87,6 +87,16 @@ def tiny_archives(tmp_path_factory) -> dict[str, Path]:
             sbd = fake_minisbd.fake_minisbd_bytes()
             built = tiny.build_tiny_packages(root, sbd)
     return {path.name.split("-")[1]: path for path in built}  # {"en_zh": …, "zh_en": …}
+
+
+@pytest.fixture(scope="session")
+def opus_archive(tmp_path_factory) -> Path:
+    """translate-en_zh 1.9 in the index's OPUS-MT layout (tests.support.argos_layouts)."""
+    with _shared(tmp_path_factory, "opus-argos-archive") as root:
+        built = root / "translate-en_zh-1_9.argosmodel"
+        if not built.exists():
+            argos_layouts.build_opus_package(root)
+    return built
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,20 @@ __version__ = "0.1.0"
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Wire the application: configuration, each part's ``init_app``, blueprints, CLI."""
-    from syndicate import config, logging_setup, publication
+    from syndicate import config, logging_setup, media, publication
     from syndicate.i18n import babel
     from syndicate.storage import db
     from syndicate.translation import jobs
-    from syndicate.web import api, desk, errors, health, public, security, translation_api
+    from syndicate.web import (
+        api,
+        desk,
+        errors,
+        health,
+        media_api,
+        public,
+        security,
+        translation_api,
+    )
 
     settings = config.load(overrides=test_config)
     app = Flask(__name__, instance_path=settings["SYNDICATE_INSTANCE_PATH"])
@@ -28,8 +37,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     jobs.init_app(app)
     publication.init_app(app)
     health.add_check(app, publication.health)
+    media.init_app(app)  # /media/ files, served before Flask routing
     app.register_blueprint(api.blueprint)
     app.register_blueprint(translation_api.blueprint)
+    app.register_blueprint(media_api.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(public.blueprint)
     desk.init_app(app)  # the editor desk under /desk, and CSRF for its forms

@@ -202,7 +202,7 @@ def picture(media: Media) -> Picture:
 
 def pictures(session: Session, urls: list[str | None]) -> dict[str, Picture]:
     """``{url: Picture}`` for the library images among ``urls`` (two queries)."""
-    found = media_store.by_urls(session, [u for u in urls if is_library_url(u)])
+    found = media_store.by_urls(session, [u for u in urls if is_library_url(u)], with_files=True)
     return {url: picture(row) for url, row in found.items()}
 
 

@@ -29,16 +29,17 @@ def by_key(session: Session, key: str) -> Media | None:
     return session.scalar(select(Media).where(Media.key == key))
 
 
-def by_urls(session: Session, urls: Iterable[str]) -> dict[str, Media]:
-    """``{url: image}`` for those of ``urls`` that are library images, files loaded (one query
-    for the images, one for their files, however many urls)."""
-    wanted = sorted({u for u in urls if u})
+def by_urls(session: Session, urls: Iterable[str], *, with_files: bool = False) -> dict[str, Media]:
+    """``{url: image}`` for those of ``urls`` that are library images: one query however many
+    urls (and one more for their files' descriptions, not their bytes, ``with_files``); none
+    when no url is under /media/."""
+    wanted = sorted({u for u in urls if u and u.startswith("/media/")})
     if not wanted:
         return {}
-    rows = session.scalars(
-        select(Media).where(Media.url.in_(wanted)).options(selectinload(Media.files))
-    )
-    return {row.url: row for row in rows}
+    query = select(Media).where(Media.url.in_(wanted))
+    if with_files:
+        query = query.options(selectinload(Media.files))
+    return {row.url: row for row in session.scalars(query)}
 
 
 def _search(query, search: str | None):

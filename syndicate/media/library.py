@@ -87,6 +87,18 @@ def parse_text_fields(values: dict[str, Any], *, partial: bool) -> dict[str, str
     return out
 
 
+def process(data: bytes, *, max_pixels: int) -> processing.ProcessedImage:
+    """Check and clean an upload; a refusal is a typed error naming the field ``file``."""
+    try:
+        return processing.process(data, max_pixels=max_pixels)
+    except processing.ImageRefused as exc:
+        if exc.status == 415:
+            raise UnsupportedMediaType(
+                f"file: {exc.message}", errors=[{"field": "file", "message": exc.message}]
+            ) from None
+        raise ValidationFailed(FieldError("file", exc.message)) from None
+
+
 def upload(
     session: Session,
     data: bytes,
@@ -98,14 +110,19 @@ def upload(
 ) -> tuple[Media, bool]:
     """Store an uploaded image; ``(image, created)``. The same image uploaded again (the same
     cleaned bytes) answers the existing one, unchanged."""
-    try:
-        result = processing.process(data, max_pixels=max_pixels)
-    except processing.ImageRefused as exc:
-        if exc.status == 415:
-            raise UnsupportedMediaType(
-                f"file: {exc.message}", errors=[{"field": "file", "message": exc.message}]
-            ) from None
-        raise ValidationFailed(FieldError("file", exc.message)) from None
+    result = process(data, max_pixels=max_pixels)
+    return store(session, result, filename=filename, alt=alt, caption=caption)
+
+
+def store(
+    session: Session,
+    result: processing.ProcessedImage,
+    *,
+    filename: str,
+    alt: str = "",
+    caption: str = "",
+) -> tuple[Media, bool]:
+    """Add a processed image to the library (unless it is there already); commits."""
     existing = media_store.by_key(session, result.key)
     if existing is not None:
         return existing, False

@@ -8,7 +8,7 @@ A file in that folder can never go stale: its name is its content.
 
 Answers carry a strong ETag (the content hash), ``Cache-Control: public, max-age=31536000,
 immutable``, the file's type and ``X-Content-Type-Options: nosniff``; conditional requests get
-304. Unknown paths go on to Flask, which answers 404.
+304. Any other path under /media/ is answered 404 here.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class MediaFiles:
             return self.wsgi_app(environ, start_response)
         relative = path[len(PREFIX) :]
         if PATH_RE.match(relative) is None:
-            return self.wsgi_app(environ, start_response)
+            return self.not_found(start_response)
         try:
             found = self.load(relative, need_body=not self._conditional(environ))
         except DBAPIError:
@@ -70,7 +70,7 @@ class MediaFiles:
             )
             return [b"The database is unavailable; try again shortly.\n"]
         if found is None:
-            return self.wsgi_app(environ, start_response)
+            return self.not_found(start_response)
         known, body = found
         headers = [
             ("ETag", f'"{known.etag}"'),
@@ -84,12 +84,18 @@ class MediaFiles:
         if body is None:  # a conditional request that did not match: the bytes after all
             found = self.load(relative, need_body=True)
             if found is None:
-                return self.wsgi_app(environ, start_response)
+                return self.not_found(start_response)
             known, body = found
         headers.append(("Content-Type", TYPES[relative.rsplit(".", 1)[1]]))
         headers.append(("Content-Length", str(len(body))))
         start_response("200 OK", headers)
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    @staticmethod
+    def not_found(start_response):
+        # Answered here: Flask would read /media/x.jpg as a language and redirect it to .../
+        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+        return [b"No such media file.\n"]
 
     def load(self, relative: str, *, need_body: bool) -> tuple[Validators, bytes | None] | None:
         """Validators and (when needed or unknown) bytes of the file: from the folder, else

@@ -129,3 +129,15 @@ def test_unknown_and_malformed_paths_are_404(client):
         "/media/" + "0" * 32 + "/..%2Fsecret",
     ):
         assert client.get(path).status_code == 404, path
+
+
+def test_an_article_cannot_use_a_library_url_the_library_lacks(client, editor, newsroom):
+    missing = "/media/" + "ab" * 16 + "/original.jpg"
+    payload = article_payload(image={"url": missing, "alt": "x", "caption": ""})
+    response = client.post("/api/v1/articles", json=payload, headers=editor)
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "image.url"
+    # Other URLs (external, or paths outside the library's shape) stay the editor's call.
+    assert (
+        client.post("/api/v1/articles", json=article_payload(), headers=editor).status_code == 201
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from syndicate import __version__
 from syndicate.languages import CODES
+from syndicate.web.openapi_media import media_paths, media_schemas
 
 _problem = {"$ref": "#/components/responses/Problem"}
 _ref = lambda name: {"$ref": f"#/components/schemas/{name}"}  # noqa: E731
@@ -200,6 +201,7 @@ def document() -> dict:
         },
     }
     paths.update(_translation_paths())
+    paths.update(media_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "syndicate editor API", "version": __version__},
@@ -211,6 +213,7 @@ def document() -> dict:
                 "Article": {"type": "object", "properties": article_props},
                 "Section": section_schema,
                 **_translation_schemas(),
+                **media_schemas(),
                 "Problem": {
                     "type": "object",
                     "properties": {

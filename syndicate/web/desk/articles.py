@@ -21,6 +21,7 @@ from syndicate.web.desk.context import _, render, signed_in
 from syndicate.web.desk.labels import N_
 
 PER_PAGE = 25
+ALT_REQUIRED = N_("Describe the image: a text alternative is required when there is an image.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,8 @@ def new_article():
 @signed_in
 def create_article():
     values = forms.article_values(request.form)
+    if forms.missing_alt(values):
+        return _form(values, 422, errors={"image_alt": _(ALT_REQUIRED)})
     try:
         fields = payloads.parse_article(forms.article_payload(values, new=True), partial=False)
         article = articles.create(db.session(), {**fields, "status": "draft"})
@@ -140,6 +143,13 @@ def update_article(public_id: str):
     values = forms.article_values(request.form)
     values["language"] = article.language
     expected = forms.revision(request.form)
+    if forms.missing_alt(values):
+        return _form(
+            values,
+            422,
+            article=_summary(article, revision=expected),
+            errors={"image_alt": _(ALT_REQUIRED)},
+        )
     try:
         fields = payloads.parse_article(forms.article_payload(values, new=False), partial=True)
         article = articles.update(session, public_id, fields, expected_revision=expected)

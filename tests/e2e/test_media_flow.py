@@ -91,3 +91,30 @@ def test_pick_upload_alt_required_publish_and_see_it(page, server, tmp_path):
     expect(item.locator(".media-url")).to_have_text(uploaded)
     expect(item.locator(".usage")).to_have_text("1")
     page.screenshot(path=SCREENSHOTS / "media-library-1280.png", full_page=True)
+
+
+def test_init_demo_gives_every_article_a_working_image(server):
+    """`syndicate init --demo` (run by the server fixture, as on a fresh clone): every demo
+    article's image, and each of its renditions, answers 200 with an image type."""
+    import json
+    import urllib.request
+
+    def get(path: str, headers: dict | None = None):
+        request = urllib.request.Request(server.url + path, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+
+    auth = {"Authorization": f"Bearer {server.token}"}
+    _status, _headers, body = get("/api/v1/articles?per_page=100", auth)
+    articles = json.loads(body)["items"]
+    demo = [a for a in articles if a["id"].startswith("2023-")]
+    assert len(demo) == 15
+    library = json.loads(get("/api/v1/media?per_page=200", auth)[2])["items"]
+    by_url = {item["url"]: item for item in library}
+    for article in demo:
+        item = by_url[article["image"]["url"]]
+        for url in [item["url"], *(r["url"] for r in item["renditions"])]:
+            status, headers, data = get(url)
+            assert status == 200, url
+            assert headers["Content-Type"].startswith("image/"), url
+            assert len(data) > 0

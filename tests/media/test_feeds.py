@@ -7,7 +7,7 @@ import feedparser
 import orjson
 from lxml import etree
 
-from syndicate.feed.build import build_page
+from syndicate.feed.build import build_current
 from syndicate.feed.render import render
 from syndicate.feed.urls import FORMATS
 from syndicate.feed.validate import validate_json_feed
@@ -21,7 +21,7 @@ NS = {"a": "http://www.w3.org/2005/Atom", "media": "http://search.yahoo.com/mrss
 
 def feeds(app, section: str = "industrial-cooperation") -> dict[str, bytes]:
     with app.app_context(), db.database(app).session() as session:
-        built = build_page(session, app.config, "en", section, 1)
+        built = build_current(session, app.config, "en", section)
         return {fmt: render(built.documents[fmt], fmt) for fmt in FORMATS}
 
 

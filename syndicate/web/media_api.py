@@ -24,6 +24,23 @@ def _too_large(limit: int) -> PayloadTooLarge:
     )
 
 
+#: The endpoints that take an image upload (the API's and the desk's).
+UPLOAD_ENDPOINTS = frozenset({"media_api.upload_media", "desk.upload_media"})
+
+
+@blueprint.before_app_request
+def _upload_limit() -> None:
+    """Image uploads may be larger than other requests: raise this request's limit before any
+    code reads the form (the desk's CSRF check reads it first), and refuse a body declared
+    larger than it at once, unread."""
+    if request.endpoint not in UPLOAD_ENDPOINTS:
+        return
+    limit = current_app.config["SYNDICATE_MAX_IMAGE_BYTES"]
+    if request.content_length is not None and request.content_length > limit + FORM_OVERHEAD:
+        raise _too_large(limit)
+    request.max_content_length = limit + FORM_OVERHEAD
+
+
 def read_upload() -> tuple[bytes, str, dict[str, str]]:
     """The uploaded file's bytes, its name and the form's other fields; an oversized body is
     refused (413) before it is parsed, whether or not it declares its length."""

@@ -73,3 +73,16 @@ def test_article_form_has_the_picker_and_requires_alt_with_an_image(desk, newsro
     edit = desk.page(saved.headers["Location"])
     assert edit.get_element_by_id("f-image_alt").get("required") is not None
     assert edit.xpath("//img[@data-preview-image]")[0].get("src") == url
+
+
+def test_a_plain_form_upload_may_exceed_the_request_limit(desk_app, desk):
+    """Without JavaScript the form is posted as it is: an image larger than
+    SYNDICATE_MAX_REQUEST_BYTES (other requests' limit) but within the image limit is stored."""
+    from PIL import Image
+
+    big = encode(Image.effect_noise((900, 900), 80).convert("RGB"), "PNG")
+    assert desk_app.config["SYNDICATE_MAX_REQUEST_BYTES"] < len(big)
+    assert len(big) < desk_app.config["SYNDICATE_MAX_IMAGE_BYTES"]
+    response = _upload(desk, big, "noise.png", alt="Noise")
+    assert response.status_code == 303
+    assert "added to the library" in desk.page("/desk/media").text_content()

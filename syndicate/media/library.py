@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from syndicate.content.sanitize import plain_text
@@ -154,8 +155,16 @@ def store(
         )
         for f in result.files
     ]
-    media_store.add(session, media)
-    session.commit()
+    try:
+        media_store.add(session, media)
+        session.commit()
+    except IntegrityError:
+        # The same image uploaded at the same moment by someone else: theirs is ours.
+        session.rollback()
+        existing = media_store.by_key(session, result.key)
+        if existing is None:
+            raise
+        return existing, False
     return media, True
 
 

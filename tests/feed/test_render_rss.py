@@ -259,7 +259,8 @@ def test_xml_illegal_characters_are_stripped(doc, dirty_item, illegal):
     assert one(item, "content:encoded/text()") == "<p>正文</p>"
     assert xpath(item, "dc:creator/text()") == ["作者"]
     assert xpath(item, "category/text()") == ["标签"]  # the all-illegal one is dropped
-    assert one(item, "media:content/media:description/text()") == "图"
+    assert one(item, "media:content/media:title/text()") == "图"
+    assert one(item, "media:content/media:description/text()") == "替代"
     assert one(item, "s:translation/@model") == "model"
     for char in illegal:
         assert char.encode("utf-8", "surrogatepass") not in data

@@ -20,6 +20,7 @@ TEMPLATE = HERE / "nginx.conf.template"
 # What the snippet says, and what a local run replaces it with.
 SNIPPET_LISTEN = "listen 80;"
 SNIPPET_FEEDS_DIR = "/srv/syndicate/feeds/"
+SNIPPET_MEDIA_DIR = "/srv/syndicate/media/"
 SNIPPET_UPSTREAM = "server 127.0.0.1:8000;"
 
 
@@ -35,26 +36,43 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def adapt_snippet(text: str, *, port: int, feeds_dir: Path, app_port: int) -> str:
-    """The snippet with its port, folder and upstream replaced; fails if one is not there, so
-    an edit of the snippet cannot silently leave a test serving something else."""
-    for needle in (SNIPPET_LISTEN, SNIPPET_FEEDS_DIR, SNIPPET_UPSTREAM):
+def adapt_snippet(
+    text: str, *, port: int, feeds_dir: Path, app_port: int, media_dir: Path | None = None
+) -> str:
+    """The snippet with its port, folders and upstream replaced; fails if one is not there, so
+    an edit of the snippet cannot silently leave a test serving something else. ``media_dir``
+    defaults to a ``media`` folder beside ``feeds_dir`` (nginx does not mind if it is absent)."""
+    for needle in (SNIPPET_LISTEN, SNIPPET_FEEDS_DIR, SNIPPET_MEDIA_DIR, SNIPPET_UPSTREAM):
         if needle not in text:
             raise ValueError(f"the nginx snippet no longer contains {needle!r}")
+    media_dir = Path(media_dir) if media_dir is not None else Path(feeds_dir).parent / "media"
     return (
         text.replace(SNIPPET_LISTEN, f"listen 127.0.0.1:{port};")
         .replace(SNIPPET_FEEDS_DIR, f"{Path(feeds_dir).resolve()}/")
+        .replace(SNIPPET_MEDIA_DIR, f"{media_dir.resolve()}/")
         .replace(SNIPPET_UPSTREAM, f"server 127.0.0.1:{app_port};")
     )
 
 
 def write_config(
-    prefix: Path, *, port: int, feeds_dir: Path, app_port: int, workers: int | str = "auto"
+    prefix: Path,
+    *,
+    port: int,
+    feeds_dir: Path,
+    app_port: int,
+    workers: int | str = "auto",
+    media_dir: Path | None = None,
 ) -> Path:
     prefix.mkdir(parents=True, exist_ok=True)
     snippet = prefix / "syndicate.conf"
     snippet.write_text(
-        adapt_snippet(SNIPPET.read_text(), port=port, feeds_dir=feeds_dir, app_port=app_port)
+        adapt_snippet(
+            SNIPPET.read_text(),
+            port=port,
+            feeds_dir=feeds_dir,
+            app_port=app_port,
+            media_dir=media_dir,
+        )
     )
     config = prefix / "nginx.conf"
     config.write_text(
@@ -76,6 +94,7 @@ def start(
     app_port: int = 9,
     workers: int | str = "auto",
     timeout: float = 10.0,
+    media_dir: Path | None = None,
 ) -> tuple[subprocess.Popen, int]:
     """Start nginx in the foreground (``daemon off``) and wait until it accepts connections.
     ``app_port`` is where the fallback upstream points (port 9, discard, when there is none)."""
@@ -84,7 +103,7 @@ def start(
         raise FileNotFoundError("nginx is not installed (apt-get install nginx)")
     port = port or free_port()
     config = write_config(prefix, port=port, feeds_dir=feeds_dir, app_port=app_port,
-                          workers=workers)  # fmt: skip
+                          workers=workers, media_dir=media_dir)  # fmt: skip
     check = subprocess.run([binary, "-t", "-q", "-p", str(prefix), "-c", str(config)],
                            capture_output=True, text=True)  # fmt: skip
     if check.returncode != 0:

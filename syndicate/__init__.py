@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Wire the application: configuration, each part's ``init_app``, blueprints, CLI."""
-    from syndicate import config, logging_setup, operations, publication
+    from syndicate import config, logging_setup, media, operations, publication
     from syndicate.editorial import sections
     from syndicate.i18n import babel
     from syndicate.publication import republish
@@ -22,6 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         desk,
         errors,
         health,
+        media_api,
         operations_api,
         public,
         security,
@@ -39,12 +40,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     jobs.init_app(app)
     publication.init_app(app)
     health.add_check(app, publication.health)
+    media.init_app(app)  # /media/ files, served before Flask routing
     # Long changes run as background operations; each part brings the runner of its kind.
     operations.register(terms.KIND, terms.mark_stale)
     operations.register(sections.REPUBLISH, republish.run_operation)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(translation_api.blueprint)
     app.register_blueprint(operations_api.blueprint)
+    app.register_blueprint(media_api.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(public.blueprint)
     desk.init_app(app)  # the editor desk under /desk, and CSRF for its forms

@@ -208,6 +208,29 @@ SETTINGS: tuple[Setting, ...] = (
         lambda v: None if v >= 0 else "must be zero or more",
     ),
     Setting(
+        "MAX_IMAGE_BYTES",
+        10_485_760,
+        int,
+        "Largest image upload (`POST /api/v1/media`, the desk); larger bodies get 413 before "
+        "they are parsed.",
+        _positive,
+    ),
+    Setting(
+        "MAX_IMAGE_PIXELS",
+        50_000_000,
+        int,
+        "Largest image accepted, in pixels (width × height), read from the header before "
+        "decoding: a small file that would decode to gigabytes (a decompression bomb) gets 422.",
+        _positive,
+    ),
+    Setting(
+        "MEDIA_DIR",
+        "",
+        str,
+        "Local folder media files are written through to from the database on their first "
+        "request, for nginx to serve. Empty: `instance/media`.",
+    ),
+    Setting(
         "QUEUE_URL",
         "",
         str,
@@ -363,6 +386,8 @@ def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] 
         values["SYNDICATE_DATABASE_URL"] = f"sqlite:///{instance / 'syndicate.db'}"
     if not values["SYNDICATE_QUEUE_URL"]:
         values["SYNDICATE_QUEUE_URL"] = f"sqlite:///{instance / 'queue.db'}"
+    if not values["SYNDICATE_MEDIA_DIR"]:
+        values["SYNDICATE_MEDIA_DIR"] = str(instance / "media")
     if not values["SYNDICATE_ARGOS_PACKAGES_DIR"]:
         values["SYNDICATE_ARGOS_PACKAGES_DIR"] = str(instance / "argos-packages")
     values.update(overrides)  # Flask keys such as TESTING pass through untouched

@@ -75,3 +75,13 @@ class FieldErrors:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationFailed(self.errors)
+
+
+class PayloadTooLarge(SyndicateError):
+    status = 413
+    title = "Payload too large"
+
+
+class UnsupportedMediaType(SyndicateError):
+    status = 415
+    title = "Unsupported media type"

@@ -13,7 +13,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from syndicate import events
 from syndicate.errors import Conflict, FieldError, NotFound, ValidationFailed
+from syndicate.media.library import is_library_url
 from syndicate.storage import articles as article_store
+from syndicate.storage import media as media_store
 from syndicate.storage import sections as section_store
 from syndicate.storage.models import Article, utcnow
 
@@ -47,6 +49,22 @@ def _section(session: Session, slug: str):
     return section
 
 
+def _check_image(session: Session, fields: dict[str, Any]) -> None:
+    """A media library URL must name an image the library has (any other URL is the editor's
+    to vouch for): a typo would publish a broken image in every feed and page."""
+    image = fields.get("image")
+    if image is None or not is_library_url(image.url):
+        return
+    if not media_store.by_urls(session, [image.url]):
+        raise ValidationFailed(
+            FieldError(
+                "image.url",
+                f"the media library has no image {image.url}; upload it (POST /api/v1/media) "
+                "and use the url it answers",
+            )
+        )
+
+
 def _apply(article: Article, fields: dict[str, Any]) -> bool:
     """Copy fields onto the article; return whether content changed."""
     changed = False
@@ -70,6 +88,7 @@ def _apply(article: Article, fields: dict[str, Any]) -> bool:
 
 def create(session: Session, fields: dict[str, Any]) -> Article:
     section = _section(session, fields["section"])
+    _check_image(session, fields)
     now = utcnow()
     public_id = fields.get("id") or new_public_id(fields["title"], now)
     if article_store.exists(session, public_id):
@@ -127,6 +146,7 @@ def update(
         )
     if "id" in fields and fields["id"] != public_id:
         raise ValidationFailed(FieldError("id", "an article's id never changes"))
+    _check_image(session, fields)
     old_section = article.section.slug
     if "section" in fields and fields["section"] != old_section:
         article.section = _section(session, fields["section"])

@@ -99,11 +99,14 @@ def compose_body(
     return _inner_html(container)
 
 
-def edition_body(edition: Edition, *, base_url: str, timezone: str) -> str:
-    """``compose_body`` for an article as shown in one language."""
+def edition_body(
+    edition: Edition, *, base_url: str, timezone: str, with_figure: bool = True
+) -> str:
+    """``compose_body`` for an article as shown in one language; pages that show the lead
+    image themselves (with renditions) leave it out of the body (``with_figure=False``)."""
     article, variant = edition.article, edition.variant
     figure = None
-    if article.image_url:
+    if article.image_url and with_figure:
         url = absolute_url(article.image_url, base_url, edition.page_url(base_url))
         figure = Figure(url, variant.image_caption, variant.image_alt)
     notice = None

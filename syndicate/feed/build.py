@@ -26,9 +26,10 @@ from syndicate.feed.urls import ALL, FORMATS, FeedKey, section_url
 from syndicate.i18n.babel import gettext
 from syndicate.languages import LANGUAGES, other, tag
 from syndicate.storage import articles as article_store
+from syndicate.storage import media as media_store
 from syndicate.storage import sections as section_store
 from syndicate.storage.articles import FeedPosition
-from syndicate.storage.models import Article, Section
+from syndicate.storage.models import Article, Media, Section
 
 MEDIA_TYPES = {"rss": rss.MEDIA_TYPE, "atom": atom.MEDIA_TYPE, "json": jsonfeed.MEDIA_TYPE}
 #: Year in feed ids (a tag URI needs a date when the authority owned the name; fixed forever).
@@ -145,6 +146,7 @@ def _feed_section(session: Session, language: str, section: str) -> tuple[bool, 
 
 
 def _documents(
+    session: Session,
     settings: FeedSettings,
     language: str,
     section: str,
@@ -153,7 +155,8 @@ def _documents(
     key: Callable[[str], FeedKey],
     paging: Callable[[str], Paging],
 ) -> FeedPage:
-    items = tuple(_item(edition, settings) for edition in editions)
+    library = media_store.by_urls(session, [e.article.image_url for e in editions])
+    items = tuple(_item(edition, settings, library) for edition in editions)
     document = FeedDocument(
         id=feed_id(settings.base_url, language, section),
         title=labels.feed_title(row, language),
@@ -204,6 +207,7 @@ def build_current(
         return Paging(prev_archive=newest)
 
     return _documents(
+        session,
         settings,
         language,
         section,
@@ -256,6 +260,7 @@ def build_archive(
         )
 
     return _documents(
+        session,
         settings,
         language,
         section,
@@ -283,15 +288,21 @@ def item_id(base_url: str, article: Article, language: str) -> str:
     return f"tag:{host(base_url)},{day}:article/{article.public_id}/{language}"
 
 
-def _item(edition: Edition, settings: FeedSettings) -> Item:
+def _item(edition: Edition, settings: FeedSettings, library: Mapping[str, Media]) -> Item:
     base_url = settings.base_url
     article, variant = edition.article, edition.variant
     image = None
     if article.image_url:
+        # A media library image: its real type, size and dimensions; else only what the URL says.
+        known = library.get(article.image_url)
         image = Image(
             url=absolute_url(article.image_url, base_url, edition.page_url(base_url)),
             caption=variant.image_caption,
             alt=variant.image_alt,
+            type=known.type if known else None,
+            length=known.bytes if known else None,
+            width=known.width if known else None,
+            height=known.height if known else None,
         )
     provenance = None
     if edition.is_translation:

@@ -148,17 +148,25 @@ class Link:
 @dataclass(frozen=True, slots=True)
 class Image:
     """The article's lead image. ``type`` is guessed from the URL's extension when not given
-    (``None`` if unknown: renderers then omit what requires a type, e.g. the RSS enclosure)."""
+    (``None`` if unknown: renderers then omit what requires a type, e.g. the RSS enclosure).
+    ``length`` (bytes), ``width`` and ``height`` are known for media library images and left
+    ``None`` for external ones: renderers then omit them (never a made-up 0)."""
 
     url: str
     caption: str = ""
     alt: str = ""
     type: str | None = None
     length: int | None = None
+    width: int | None = None
+    height: int | None = None
 
     def __post_init__(self) -> None:
         _check_url("Image.url", self.url)
         _check_length("Image.length", self.length)
+        for name in ("width", "height"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise ValueError(f"Image.{name}: {value!r} is not a pixel count")
         if self.type is None:
             object.__setattr__(self, "type", guess_image_type(self.url))
 

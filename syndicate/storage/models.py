@@ -77,6 +77,8 @@ class Article(Base):
         Index("ix_articles_feed", "status", "section_id", "published_at", "id"),
         Index("ix_articles_all_feed", "status", "published_at", "id"),
         Index("ix_articles_modified", "modified_at"),
+        # Which articles use a media library image (usage counts, refusing a delete).
+        Index("ix_articles_image_url", "image_url"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -344,3 +346,48 @@ class Operation(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+class Media(Base):
+    """An image of the media library. Its files (the cleaned main file and the renditions) are
+    named after ``key``, the content hash of the main file, so a URL never changes meaning."""
+
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    url: Mapped[str] = mapped_column(String(200), unique=True)  # root-relative /media/...
+    type: Mapped[str] = mapped_column(String(40))
+    bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    alt: Mapped[str] = mapped_column(Text, default="")
+    caption: Mapped[str] = mapped_column(Text, default="")
+    filename: Mapped[str] = mapped_column(String(255), default="")  # as uploaded, for editors
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    files: Mapped[list[MediaFile]] = relationship(
+        back_populates="media",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="MediaFile.id",
+    )
+
+
+class MediaFile(Base):
+    """One file of an image (``role`` main or rendition). The bytes live in the database so
+    every web host can serve every image; hosts write them through to a local folder."""
+
+    __tablename__ = "media_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(String(200), unique=True)  # <key>/<name>, under /media/
+    role: Mapped[str] = mapped_column(String(16))  # main | rendition
+    type: Mapped[str] = mapped_column(String(40))
+    bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+    media: Mapped[Media] = relationship(back_populates="files")

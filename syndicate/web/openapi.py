@@ -5,6 +5,7 @@ from __future__ import annotations
 from syndicate import __version__
 from syndicate.languages import CODES
 from syndicate.web import operations_api
+from syndicate.web.openapi_media import media_paths, media_schemas
 
 _problem = {"$ref": "#/components/responses/Problem"}
 _ref = lambda name: {"$ref": f"#/components/schemas/{name}"}  # noqa: E731
@@ -207,6 +208,7 @@ def document() -> dict:
     }
     paths.update(_translation_paths())
     paths.update(operations_api.openapi_paths(_problem))
+    paths.update(media_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "syndicate editor API", "version": __version__},
@@ -219,6 +221,7 @@ def document() -> dict:
                 "Section": section_schema,
                 **_translation_schemas(),
                 **operations_api.openapi_schemas(),
+                **media_schemas(),
                 "Problem": {
                     "type": "object",
                     "properties": {

@@ -26,6 +26,8 @@ from syndicate.storage import articles as article_store
 from syndicate.storage import db
 from syndicate.storage import sections as section_store
 from syndicate.storage.models import Section
+from syndicate.web import images
+from syndicate.web.images import PageImage
 
 blueprint = Blueprint("public", __name__)
 
@@ -72,6 +74,7 @@ class Entry:
     date_iso: str
     section: str
     lang: str | None
+    image: PageImage | None = None
 
 
 def _settings() -> FeedSettings:
@@ -182,6 +185,7 @@ def _listing(language: str, slug: str):
     if selection is None:
         raise NotFound(gettext(language, "No such page."))
     here = section_url(settings.base_url, language, slug)
+    pictures = images.lookup(session, selection.editions)
 
     def same_section(code: str) -> str:
         return section_url(settings.base_url, code, slug)
@@ -191,7 +195,7 @@ def _listing(language: str, slug: str):
         **_chrome(language, slug),
         title=labels.feed_title(row, language),
         description=labels.feed_description(row, language),
-        entries=[_entry(edition, settings) for edition in selection.editions],
+        entries=[_entry(edition, settings, pictures) for edition in selection.editions],
         newer=None if page == 1 else (here if page == 2 else f"{here}?page={page - 1}"),
         older=f"{here}?page={page + 1}" if page < selection.page_count else None,
         canonical=here if page == 1 else f"{here}?page={page}",
@@ -201,7 +205,7 @@ def _listing(language: str, slug: str):
     )
 
 
-def _entry(edition: Edition, settings: FeedSettings) -> Entry:
+def _entry(edition: Edition, settings: FeedSettings, pictures) -> Entry:
     variant = edition.variant
     return Entry(
         title=variant.title,
@@ -211,6 +215,7 @@ def _entry(edition: Edition, settings: FeedSettings) -> Entry:
         date_iso=edition.published.isoformat(),
         section=labels.section_name(edition.article.section, edition.language),
         lang=edition.text_tag if edition.text_language != edition.language else None,
+        image=images.page_image(edition, settings.base_url, pictures),
     )
 
 
@@ -219,7 +224,8 @@ def article(lang: str, public_id: str):
     language = _language(lang)
     settings = _settings()
     base_url = settings.base_url
-    row = article_store.get_published(db.session(), public_id)
+    session = db.session()
+    row = article_store.get_published(session, public_id)
     if row is None:
         raise NotFound(gettext(language, "No such article."))
     edition = Edition.choose(row, language, fallback=True)
@@ -238,7 +244,11 @@ def article(lang: str, public_id: str):
         **_chrome(language, section.slug, "true"),
         title=edition.variant.title,
         summary=edition.variant.summary,
-        body=edition_body(edition, base_url=base_url, timezone=settings.timezone),
+        # The lead image is drawn by the page (renditions, size), not inside the body.
+        image=images.page_image(edition, base_url, images.lookup(session, [edition])),
+        body=edition_body(
+            edition, base_url=base_url, timezone=settings.timezone, with_figure=False
+        ),
         # Set when the page shows the original for want of a translation: its language.
         original_lang=edition.text_tag if edition.text_language != language else None,
         language_name=labels.language_name(language, language),

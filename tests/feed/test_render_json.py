@@ -132,6 +132,14 @@ def test_source_extension_has_no_model(feed, english_item):
 def test_image(feed, image_item):
     item = items_by_id(feed)[image_item.id]
     assert item["image"] == "https://cdn.example.com/panda.jpg"
+    assert item["attachments"] == [
+        {
+            "url": "https://cdn.example.com/panda.jpg",
+            "mime_type": "image/jpeg",
+            "title": "一只大熊猫幼崽趴在木架上",
+            "size_in_bytes": 48213,
+        }
+    ]
     assert item["_syndicate"]["image"] == {
         "caption": "熊猫宝宝在成都",
         "alt": "一只大熊猫幼崽趴在木架上",

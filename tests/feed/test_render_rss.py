@@ -176,12 +176,32 @@ def test_image_as_enclosure_and_media_content(root, image_item):
     assert media.get("medium") == "image"
     assert media.get("type") == "image/jpeg"
     assert media.get("fileSize") == "48213"
-    assert one(media, "media:description/text()") == "熊猫宝宝在成都"
+    # media:description is the alt text (what the picture shows), media:title the caption.
+    assert one(media, "media:description/text()") == "一只大熊猫幼崽趴在木架上"
     assert one(media, "media:description/@type") == "plain"
-    assert one(media, "media:title/text()") == "一只大熊猫幼崽趴在木架上"
+    assert one(media, "media:title/text()") == "熊猫宝宝在成都"
+    assert xpath(media, "@width") == xpath(media, "@height") == []  # unknown: left out
 
 
-def test_enclosure_length_zero_when_unknown_and_omitted_without_type(document_for, image_item):
+def test_media_content_dimensions(document_for, image_item):
+    sized = dataclasses.replace(
+        image_item,
+        image=Image(
+            "https://news.example.com/media/a/original.png", length=9, width=640, height=480
+        ),
+    )
+    item = one(parse(render_rss(document_for("rss", items=(sized,)))), "/rss/channel/item")
+    assert dict(one(item, "enclosure").attrib) == {
+        "url": "https://news.example.com/media/a/original.png",
+        "length": "9",
+        "type": "image/png",
+    }
+    media = one(item, "media:content")
+    assert (media.get("width"), media.get("height"), media.get("fileSize")) == ("640", "480", "9")
+    assert media.get("type") == "image/png"
+
+
+def test_enclosure_omitted_when_length_or_type_unknown(document_for, image_item):
     unknown_length = dataclasses.replace(image_item, image=Image("https://cdn.example.com/a.webp"))
     unknown_type = dataclasses.replace(
         image_item,
@@ -190,9 +210,12 @@ def test_enclosure_length_zero_when_unknown_and_omitted_without_type(document_fo
     )
     root = parse(render_rss(document_for("rss", items=(unknown_length, unknown_type))))
     first, second = xpath(root, "/rss/channel/item")
-    assert one(first, "enclosure/@length") == "0"
-    assert one(first, "enclosure/@type") == "image/webp"
-    assert xpath(first, "media:content/media:title") == []  # no alt text
+    # RSS requires the enclosure's length: an external image of unknown size has no enclosure
+    # (never length="0"); media:content still carries it, with its type and no fileSize.
+    assert xpath(first, "enclosure") == []
+    assert one(first, "media:content/@type") == "image/webp"
+    assert xpath(first, "media:content/@fileSize") == []
+    assert xpath(first, "media:content/media:description") == []  # no alt text
     assert xpath(second, "enclosure") == []  # RSS requires a type
     assert one(second, "media:content/@url") == "https://cdn.example.com/image?id=7"
     assert xpath(second, "media:content/@type") == []
@@ -236,7 +259,8 @@ def test_xml_illegal_characters_are_stripped(doc, dirty_item, illegal):
     assert one(item, "content:encoded/text()") == "<p>正文</p>"
     assert xpath(item, "dc:creator/text()") == ["作者"]
     assert xpath(item, "category/text()") == ["标签"]  # the all-illegal one is dropped
-    assert one(item, "media:content/media:description/text()") == "图"
+    assert one(item, "media:content/media:title/text()") == "图"
+    assert one(item, "media:content/media:description/text()") == "替代"
     assert one(item, "s:translation/@model") == "model"
     for char in illegal:
         assert char.encode("utf-8", "surrogatepass") not in data

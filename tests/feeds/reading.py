@@ -24,6 +24,7 @@ NS = {
     "atom": ATOM,
     "content": "http://purl.org/rss/1.0/modules/content/",
     "dc": "http://purl.org/dc/elements/1.1/",
+    "media": "http://search.yahoo.com/mrss/",
     "syndicate": SYNDICATE,
 }
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -119,7 +120,10 @@ def read_rss(data: bytes) -> ReadFeed:
     )
     for element in channel.findall("item"):
         link = _text(element, "link")
+        # An image of unknown size has no enclosure (RSS requires a length), only media:content.
         enclosure = element.find("enclosure")
+        if enclosure is None:
+            enclosure = element.find("media:content", NS)
         feed.items.append(
             ReadItem(
                 id=_text(element, "guid"),

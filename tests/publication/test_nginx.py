@@ -139,3 +139,48 @@ def test_the_publishers_own_files_are_not_served(feeds_server):
     root, port = feeds_server
     assert (root / ".generation").exists()
     assert fetch(port, "/feeds/.generation")[0] == 404
+
+
+@pytest.fixture(scope="module")
+def media_server(demo_app, tmp_path_factory):
+    """nginx on the app's media folder; the upstream is the discard port, so what nginx
+    answers comes from the folder alone."""
+    if nginx.executable() is None:
+        message = "nginx is not installed: apt-get install nginx (.ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    media = Path(demo_app.config["SYNDICATE_MEDIA_DIR"])
+    process, port = nginx.start(
+        tmp_path_factory.mktemp("nginx-media"),
+        feeds_dir=Path(demo_app.config["SYNDICATE_FEEDS_DIR"]),
+        media_dir=media,
+    )
+    yield media, port
+    nginx.stop(process)
+
+
+def test_nginx_serves_media_the_app_wrote_through(demo_client, media_server):
+    from syndicate.storage.models import Media
+
+    media_dir, port = media_server
+    with db.database(demo_client.application).session() as session:
+        urls = [url for (url,) in session.query(Media.url)]
+    assert len(urls) == 15
+    for url in urls:
+        relative = url.removeprefix("/media/")
+        ours = demo_client.get(url)  # the first request writes the file through
+        assert ours.status_code == 200
+        assert (media_dir / relative).read_bytes() == ours.data
+        status, headers, body = fetch(port, url)
+        assert status == 200, url
+        assert body == ours.data, url
+        for name in ("Content-Type", "Cache-Control", "X-Content-Type-Options"):
+            assert headers[name] == ours.headers[name], (url, name)
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        again = fetch(port, url, {"If-None-Match": headers["ETag"]})
+        assert again[0] == 304 and again[2] == b""
+    # The write-through's temporary files are never served.
+    (media_dir / urls[0].removeprefix("/media/")).with_name(".x.tmp").write_bytes(b"partial")
+    hidden = urls[0].rsplit("/", 1)[0] + "/.x.tmp"
+    assert fetch(port, hidden)[0] == 404

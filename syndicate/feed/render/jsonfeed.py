@@ -7,6 +7,7 @@ Feed: ``version``, ``title``, ``home_page_url``, ``feed_url`` (self), ``descript
 ``next_url`` (paging.next; JSON Feed has no first/previous/last), ``hubs`` (WebSub), ``items``.
 
 Item: ``id``, ``url``, ``title``, ``summary`` (when not empty), ``content_html``, ``image`` (url),
+``attachments`` (the image: url, mime_type, title = alt, ``size_in_bytes`` when known),
 ``date_published``, ``date_modified`` (RFC 3339 with the datetime's own offset), ``authors``,
 ``tags``, ``language``.
 
@@ -34,7 +35,7 @@ from typing import Any
 
 import orjson
 
-from syndicate.feed.document import FeedDocument, Item, Link
+from syndicate.feed.document import FeedDocument, Image, Item, Link
 from syndicate.feed.render._links import other_alternates
 from syndicate.feed.xml_text import strip_illegal as clean
 
@@ -87,6 +88,9 @@ def _item(item: Item) -> dict[str, Any]:
     entry["content_html"] = clean(item.content_html)
     if item.image is not None:
         entry["image"] = clean(item.image.url)
+        attachment = _attachment(item.image)
+        if attachment is not None:
+            entry["attachments"] = [attachment]
     entry["date_published"] = _rfc3339(item.published)
     entry["date_modified"] = _rfc3339(item.updated)
     if item.authors:
@@ -99,6 +103,18 @@ def _item(item: Item) -> dict[str, Any]:
     if extension:
         entry["_syndicate"] = extension
     return entry
+
+
+def _attachment(image: Image) -> dict[str, Any] | None:
+    """The image as an attachment (mime_type is required there; the size when known)."""
+    if not image.type:
+        return None
+    attachment: dict[str, Any] = {"url": clean(image.url), "mime_type": image.type}
+    if image.alt:
+        attachment["title"] = clean(image.alt)
+    if image.length is not None:
+        attachment["size_in_bytes"] = image.length
+    return attachment
 
 
 def _item_extension(item: Item) -> dict[str, Any]:

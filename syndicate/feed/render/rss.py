@@ -17,10 +17,12 @@ Channel: ``title``, ``link`` (home_url), ``description``, ``atom:link rel=self``
 ``atom:link`` for the feed's alternates, paging links and the WebSub hub.
 
 Item: ``title``, ``link``, ``description`` (summary), ``content:encoded``,
-``guid isPermaLink="false"``, ``category``, ``enclosure`` (only with a known type; length 0 when
-unknown), ``pubDate``, ``dc:creator``, ``dc:language`` (only when it differs from the channel's),
+``guid isPermaLink="false"``, ``category``, ``enclosure`` (only with a known type and length:
+external images of unknown size have none), ``pubDate``, ``dc:creator``, ``dc:language`` (only
+when it differs from the channel's),
 ``atom:link rel=alternate hreflang`` per other language followed by one for the item's own page,
-``media:content medium="image"`` (with ``media:title`` = alt, ``media:description`` = caption)
+``media:content medium="image"`` (type, fileSize, width, height when known; ``media:title`` =
+caption, ``media:description`` = alt)
 and ``syndicate:translation``. An item with an empty summary gets its body as ``description``
 and no ``content:encoded`` (feedgen's rule).
 """
@@ -95,8 +97,10 @@ def _add_item(fg: FeedGenerator, item: Item, channel_language: str) -> None:
         if term:
             entry.category(term=term)
     image = item.image
-    if image is not None and image.type:  # RSS requires the enclosure's type
-        entry.enclosure(url=clean(image.url), length=str(image.length or 0), type=clean(image.type))
+    # RSS requires the enclosure's length and type: an external image whose size we do not
+    # know has none (a made-up length="0" is wrong); media:content still carries it.
+    if image is not None and image.type and image.length is not None:
+        entry.enclosure(url=clean(image.url), length=str(image.length), type=clean(image.type))
 
 
 def _write_channel_links(doc: FeedDocument, rss: etree._Element) -> None:
@@ -126,12 +130,16 @@ def _write_item_extras(item: Item, channel_language: str, element: etree._Elemen
                 "medium": "image",
                 "type": image.type,
                 "fileSize": None if image.length is None else str(image.length),
+                "width": None if image.width is None else str(image.width),
+                "height": None if image.height is None else str(image.height),
             },
         )
-        if image.alt:
-            sub(media, f"{{{MEDIA_NS}}}title", {"type": "plain"}, image.alt)
+        # The alt text describes the picture (what media:description is for); the caption is
+        # what a page prints under it, its title.
         if image.caption:
-            sub(media, f"{{{MEDIA_NS}}}description", {"type": "plain"}, image.caption)
+            sub(media, f"{{{MEDIA_NS}}}title", {"type": "plain"}, image.caption)
+        if image.alt:
+            sub(media, f"{{{MEDIA_NS}}}description", {"type": "plain"}, image.alt)
     provenance = item.provenance
     if provenance is not None:
         sub(

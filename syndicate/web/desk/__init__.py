@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         csrf,
         glossary,
         jobs,
+        media,
         models,
         operations,
         session,

@@ -8,7 +8,7 @@ from flask import flash, g, redirect, request, url_for
 
 from syndicate.editorial import articles, payloads
 from syndicate.editorial.representation import article_json
-from syndicate.errors import Conflict, ValidationFailed
+from syndicate.errors import Conflict, FieldError, ValidationFailed
 from syndicate.feed import labels as feed_labels
 from syndicate.languages import CODES, tag
 from syndicate.storage import articles as article_store
@@ -21,6 +21,7 @@ from syndicate.web.desk.context import _, render, signed_in
 from syndicate.web.desk.labels import N_
 
 PER_PAGE = 25
+ALT_REQUIRED = N_("Describe the image: a text alternative is required when there is an image.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +119,10 @@ def create_article():
     values = forms.article_values(request.form)
     try:
         fields = payloads.parse_article(forms.article_payload(values, new=True), partial=False)
+        _require_alt(values)
         article = articles.create(db.session(), {**fields, "status": "draft"})
     except ValidationFailed as exc:
-        return _form(values, 422, errors=forms.field_errors(exc.errors))
+        return _form(values, 422, errors=_errors(values, exc))
     flash(_("“%(title)s” was saved as a draft.", title=article.original.title), "success")
     return redirect(url_for("desk.edit_article", public_id=article.public_id), 303)
 
@@ -142,6 +144,7 @@ def update_article(public_id: str):
     expected = forms.revision(request.form)
     try:
         fields = payloads.parse_article(forms.article_payload(values, new=False), partial=True)
+        _require_alt(values)
         article = articles.update(session, public_id, fields, expected_revision=expected)
     except ValidationFailed as exc:
         session.rollback()
@@ -149,7 +152,7 @@ def update_article(public_id: str):
             values,
             422,
             article=_summary(articles.get(session, public_id), revision=expected),
-            errors=forms.field_errors(exc.errors),
+            errors=_errors(values, exc),
         )
     except Conflict as exc:
         # Both versions stay on screen: the editor's in the form (saving it now overwrites the
@@ -164,6 +167,19 @@ def update_article(public_id: str):
         )
     flash(_("Saved (revision %(revision)s).", revision=article.revision), "success")
     return redirect(url_for("desk.edit_article", public_id=public_id), 303)
+
+
+def _require_alt(values: dict[str, str]) -> None:
+    if forms.missing_alt(values):
+        raise ValidationFailed(FieldError("image_alt", _(ALT_REQUIRED)))
+
+
+def _errors(values: dict[str, str], exc: ValidationFailed) -> dict[str, str]:
+    """Every problem at once; the missing alt text too, unless the image itself is wrong."""
+    errors = forms.field_errors(exc.errors)
+    if forms.missing_alt(values) and "image_url" not in errors:
+        errors.setdefault("image_alt", _(ALT_REQUIRED))
+    return errors
 
 
 def _summary(article: Article, revision: int | None = None) -> dict:

@@ -41,6 +41,12 @@ def article_payload(values: dict[str, str], *, new: bool) -> dict[str, Any]:
     return payload
 
 
+def missing_alt(values: dict[str, str]) -> bool:
+    """The desk requires a text alternative with every lead image (the API leaves it to the
+    client, for imports): readers who cannot see the image get nothing otherwise."""
+    return bool(values["image_url"].strip()) and not values["image_alt"].strip()
+
+
 def values_of(article: dict[str, Any]) -> dict[str, str]:
     """An article as the API shows it (``article_json``), as form values."""
     image = article.get("image") or {}

@@ -346,6 +346,8 @@ class Operation(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class Media(Base):
     """An image of the media library. Its files (the cleaned main file and the renditions) are
     named after ``key``, the content hash of the main file, so a URL never changes meaning."""

@@ -9,11 +9,11 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from syndicate import events
 from syndicate.errors import Conflict, FieldError, NotFound, ValidationFailed
 from syndicate.storage import articles as article_store
+from syndicate.storage import db
 from syndicate.storage import sections as section_store
 from syndicate.storage.models import Article, utcnow
 
@@ -35,9 +35,23 @@ def new_public_id(title: str, when) -> str:
 
 def get(session: Session, public_id: str) -> Article:
     article = article_store.get(session, public_id)
-    if article is None:
+    # Without its original the article is being deleted by a concurrent request (PostgreSQL
+    # read the article row before that delete committed, its variants after).
+    if article is None or article.variant(article.language) is None:
         raise NotFound(f"no article with id {public_id!r}")
     return article
+
+
+def _after_lost_race(session: Session, public_id: str, what: str) -> Conflict:
+    """What a client is told when a concurrent request changed the article first: 404 if it is
+    gone, else 409 with the current version (nothing of this request was stored)."""
+    current = get(session, public_id)  # raises NotFound when it was deleted
+    conflict = _stale(current, current.revision)
+    conflict.detail = (
+        f"article {public_id!r} was changed by another request while this one {what}: "
+        "nothing was stored; reload and try again"
+    )
+    return conflict
 
 
 def _section(session: Session, slug: str):
@@ -77,6 +91,25 @@ def create(session: Session, fields: dict[str, Any]) -> Article:
     status = fields.get("status", "draft")
     published_at = fields.get("published_at") or (now if status == "published" else None)
     image = fields.get("image")
+    try:
+        with db.race_guard(session):
+            article = _insert(session, section, public_id, status, published_at, image, fields, now)
+    except db.LostRace:
+        # Two creates of one id: the unique key lets exactly one in.
+        if article_store.exists(session, public_id):
+            raise Conflict(f"an article with id {public_id!r} already exists") from None
+        raise Conflict(f"section {fields['section']!r} changed meanwhile; try again") from None
+    events.notify(
+        events.article_changed,
+        _sender(),
+        article_id=public_id,
+        sections=[fields["section"]],
+        reason="created",
+    )
+    return article
+
+
+def _insert(session, section, public_id, status, published_at, image, fields, now) -> Article:
     article = Article(
         public_id=public_id,
         section=section,
@@ -108,9 +141,6 @@ def create(session: Session, fields: dict[str, Any]) -> Article:
         status="ready",
     )
     session.commit()
-    events.article_changed.send(
-        _sender(), article_id=public_id, sections=[section.slug], reason="created"
-    )
     return article
 
 
@@ -151,11 +181,12 @@ def update(
         article.original.source_revision = article.revision
         article.original.updated_at = now
     try:
-        session.commit()
-    except StaleDataError:
-        session.rollback()
+        with db.race_guard(session):
+            session.commit()
+    except db.LostRace:
         raise _stale(get(session, public_id), expected_revision) from None
-    events.article_changed.send(
+    events.notify(
+        events.article_changed,
         _sender(),
         article_id=public_id,
         sections=sorted({old_section, article.section.slug}),
@@ -181,9 +212,17 @@ def set_status(session: Session, public_id: str, status: str) -> Article:
         if status == "published" and article.published_at is None:
             article.published_at = utcnow()
         article.modified_at = utcnow()
-        session.commit()
-        events.article_changed.send(
-            _sender(), article_id=public_id, sections=[article.section.slug], reason=status
+        try:
+            with db.race_guard(session):
+                session.commit()
+        except db.LostRace:
+            raise _after_lost_race(session, public_id, f"set it {status}") from None
+        events.notify(
+            events.article_changed,
+            _sender(),
+            article_id=public_id,
+            sections=[article.section.slug],
+            reason=status,
         )
     return article
 
@@ -191,8 +230,16 @@ def set_status(session: Session, public_id: str, status: str) -> Article:
 def delete(session: Session, public_id: str) -> None:
     article = get(session, public_id)
     section = article.section.slug
-    article_store.delete(session, article)
-    session.commit()
-    events.article_changed.send(
-        _sender(), article_id=public_id, sections=[section], reason="deleted"
+    try:
+        with db.race_guard(session):
+            article_store.delete(session, article)
+            session.commit()
+    except db.LostRace:
+        raise _after_lost_race(session, public_id, "deleted it") from None
+    events.notify(
+        events.article_changed,
+        _sender(),
+        article_id=public_id,
+        sections=[section],
+        reason="deleted",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,8 +28,18 @@ PUT_DEFAULTS = {
 SECTION_FIELDS = {"slug", "parent", "name", "description", "position"}
 
 
-def parse_datetime(value: Any) -> datetime:
-    if not isinstance(value, str):
+# The dates an article may carry (README, "Use the API"). Outside them, converting to the site's
+# time zone overflows (year 9999 + offset) and RFC 822 has no four-digit year 1; nothing real
+# was published before 1970 or will be after 2200.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 12, 31, 23, 59, 59, tzinfo=UTC)
+RANGE_TEXT = "between 1970-01-01T00:00:00Z and 2200-12-31T23:59:59Z"
+
+
+def parse_datetime(value: Any, *, bounded: bool = True) -> datetime:
+    """An aware datetime from RFC 3339 text; ``bounded``: within the accepted range (stored
+    dates), else only representable in UTC (a query's lower bound)."""
+    if not isinstance(value, str) or len(value) > 64:
         raise ValueError("must be an RFC 3339 date-time string")
     try:
         parsed = datetime.fromisoformat(value)
@@ -37,6 +47,12 @@ def parse_datetime(value: Any) -> datetime:
         raise ValueError(f"{value!r} is not an RFC 3339 date-time") from None
     if parsed.tzinfo is None:
         raise ValueError("must include a UTC offset, e.g. 2023-07-17T09:30:00+08:00")
+    try:
+        utc = parsed.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00:00-05:00 is past year 9999 in UTC
+        raise ValueError(f"must be {RANGE_TEXT}") from None
+    if bounded and not EARLIEST <= utc <= LATEST:
+        raise ValueError(f"must be {RANGE_TEXT}")
     return parsed
 
 

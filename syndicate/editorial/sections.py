@@ -46,7 +46,7 @@ def create(session: Session, fields: dict[str, Any]) -> Section:
     )
     store.add(session, section)
     session.commit()
-    events.section_changed.send(current_app._get_current_object(), slug=section.slug)
+    events.notify(events.section_changed, current_app._get_current_object(), slug=section.slug)
     return section
 
 
@@ -65,7 +65,7 @@ def update(session: Session, slug: str, fields: dict[str, Any]) -> Section:
         section.position = fields["position"]
     section.updated_at = utcnow()
     session.commit()
-    events.section_changed.send(current_app._get_current_object(), slug=section.slug)
+    events.notify(events.section_changed, current_app._get_current_object(), slug=section.slug)
     return section
 
 
@@ -77,4 +77,4 @@ def delete(session: Session, slug: str) -> None:
         raise Conflict(f"section {slug!r} still has articles; move or delete them first")
     store.delete(session, section)
     session.commit()
-    events.section_changed.send(current_app._get_current_object(), slug=slug)
+    events.notify(events.section_changed, current_app._get_current_object(), slug=slug)

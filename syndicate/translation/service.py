@@ -170,8 +170,12 @@ def translate_job(app: Flask, job_id: int, worker: str) -> Outcome:
     )
     outcome = _store(app, job_id, worker, source, translator.model_id, glossary, translated)
     if outcome.status == job_store.DONE and outcome.translated:
-        events.variant_changed.send(
-            app, article_id=source.public_id, language=source.tgt, sections=[source.section]
+        events.notify(
+            events.variant_changed,
+            app,
+            article_id=source.public_id,
+            language=source.tgt,
+            sections=[source.section],
         )
     return outcome
 
@@ -371,22 +375,34 @@ def put_translation(
     machine refreshes leave it alone unless forced."""
     article = _article(session, public_id)
     language = _translation_language(article, language)
-    variant = article_store.set_variant(
-        session,
-        article,
-        language,
-        **fields,
-        origin="editor",
-        source_revision=article.revision,
-        engine=None,
-        status="ready",
-        error=None,
-        glossary_stale=False,
-        updated_at=utcnow(),
-    )
-    session.commit()
-    events.variant_changed.send(
-        app, article_id=article.public_id, language=language, sections=[article.section.slug]
+    try:
+        with db.race_guard(session):
+            variant = article_store.set_variant(
+                session,
+                article,
+                language,
+                **fields,
+                origin="editor",
+                source_revision=article.revision,
+                engine=None,
+                status="ready",
+                error=None,
+                glossary_stale=False,
+                updated_at=utcnow(),
+            )
+            session.commit()
+    except db.LostRace:
+        _article(session, public_id)  # 404 when it was deleted meanwhile
+        raise Conflict(
+            f"article {public_id!r} changed while its {language} translation was stored; "
+            "nothing was stored: try again"
+        ) from None
+    events.notify(
+        events.variant_changed,
+        app,
+        article_id=article.public_id,
+        language=language,
+        sections=[article.section.slug],
     )
     return article, variant
 
@@ -489,10 +505,24 @@ def add_term(session: Session, fields: dict[str, str]) -> tuple[GlossaryTerm, in
     now = utcnow()
     term = GlossaryTerm(**{"target_term": "", **fields}, created_at=now, updated_at=now)
     _check_term(session, term)
-    glossary_store.add(session, term)
-    stale = _mark_stale(session, {(term.source_language, term.target_language, term.source_term)})
-    session.commit()
+    try:
+        with db.race_guard(session):
+            glossary_store.add(session, term)
+            touched = {(term.source_language, term.target_language, term.source_term)}
+            stale = _mark_stale(session, touched)
+            session.commit()
+    except db.LostRace:
+        raise _term_conflict(fields) from None
     return term, stale
+
+
+def _term_conflict(fields: dict[str, str]) -> Conflict:
+    # Another request stored the same term (or removed this one) between the check and the
+    # write: the unique key refused ours.
+    return Conflict(
+        f"the {fields.get('source_language', '')}→{fields.get('target_language', '')} glossary "
+        f"changed meanwhile (term {fields.get('source_term', '')!r}); reload and try again"
+    )
 
 
 def _term(session: Session, term_id: int) -> GlossaryTerm:
@@ -505,23 +535,36 @@ def _term(session: Session, term_id: int) -> GlossaryTerm:
 def update_term(session: Session, term_id: int, fields: dict[str, str]) -> tuple[GlossaryTerm, int]:
     term = _term(session, term_id)
     before = (term.source_language, term.target_language, term.source_term, term.target_term)
-    for name, value in fields.items():
-        setattr(term, name, value)
-    _check_term(session, term)
+    # No autoflush: the duplicate check must not flush the half-changed term (its old key with
+    # the new direction would hit the unique key before we can answer 409).
+    with session.no_autoflush:
+        for name, value in fields.items():
+            setattr(term, name, value)
+        _check_term(session, term)
     after = (term.source_language, term.target_language, term.source_term, term.target_term)
     stale = 0
-    if after != before:
-        term.updated_at = utcnow()
-        session.flush()
-        stale = _mark_stale(session, {before[:3], after[:3]})
-    session.commit()
+    try:
+        with db.race_guard(session):
+            if after != before:
+                term.updated_at = utcnow()
+                session.flush()
+                stale = _mark_stale(session, {before[:3], after[:3]})
+            session.commit()
+    except db.LostRace:
+        if glossary_store.get(session, term_id) is None:
+            raise NotFound(f"no glossary term {term_id}") from None
+        raise _term_conflict(dict(zip(TERM_FIELDS, after, strict=True))) from None
     return term, stale
 
 
 def delete_term(session: Session, term_id: int) -> int:
     term = _term(session, term_id)
     touched = {(term.source_language, term.target_language, term.source_term)}
-    glossary_store.delete(session, term)
-    stale = _mark_stale(session, touched)
-    session.commit()
+    try:
+        with db.race_guard(session):
+            glossary_store.delete(session, term)
+            stale = _mark_stale(session, touched)
+            session.commit()
+    except db.LostRace:
+        raise NotFound(f"no glossary term {term_id}") from None
     return stale

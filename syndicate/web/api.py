@@ -11,6 +11,7 @@ from syndicate.editorial import articles, payloads, sections
 from syndicate.editorial.representation import article_etag, article_json, section_json
 from syndicate.errors import BadRequest, FieldError, PreconditionRequired, ValidationFailed
 from syndicate.languages import CODES
+from syndicate.numbers import strict_int
 from syndicate.storage import articles as article_store
 from syndicate.storage import db
 from syndicate.storage import sections as section_store
@@ -45,9 +46,10 @@ def int_arg(name: str, default: int, *, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = strict_int(raw, low=low, high=high)
+    if value is None:
         raise ValidationFailed(FieldError(name, f"must be an integer from {low} to {high}"))
-    return int(raw)
+    return value
 
 
 # Sections ---------------------------------------------------------------------------------
@@ -105,7 +107,7 @@ def list_articles():
     since = request.args.get("updated_since")
     if since is not None:
         try:
-            since = payloads.parse_datetime(since)
+            since = payloads.parse_datetime(since, bounded=False)
         except ValueError as exc:
             errors.append(FieldError("updated_since", str(exc)))
     if errors:
@@ -155,8 +157,9 @@ def expected_revision(fields: dict[str, Any], public_id: str) -> int:
         return fields["revision"]
     for etag in request.if_match.as_set():
         stem, _, rev = etag.rpartition(".r")
-        if stem == public_id and rev.isdigit():
-            return int(rev)
+        revision = strict_int(rev, low=1)
+        if stem == public_id and revision is not None:
+            return revision
     if request.if_match:
         return -1  # an If-Match that names another version never matches
     raise PreconditionRequired(

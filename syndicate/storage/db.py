@@ -8,7 +8,8 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
@@ -54,6 +55,16 @@ def _lost_race(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError):
         return getattr(exc.orig, "sqlstate", None) in _RACE_SQLSTATES
     return False
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be used right now (down, restarting, out of
+    connections, locked for longer than the busy timeout): a 503, not a bug."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError) and not _lost_race(exc)
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -82,7 +83,14 @@ def _apply(article: Article, fields: dict[str, Any]) -> bool:
     return changed
 
 
-def create(session: Session, fields: dict[str, Any]) -> Article:
+def create(
+    session: Session,
+    fields: dict[str, Any],
+    *,
+    before_commit: Callable[[Session, Article], None] | None = None,
+) -> Article:
+    """Store a new article; ``before_commit`` adds to the same transaction (an idempotency
+    record)."""
     section = _section(session, fields["section"])
     now = utcnow()
     public_id = fields.get("id") or new_public_id(fields["title"], now)
@@ -94,6 +102,9 @@ def create(session: Session, fields: dict[str, Any]) -> Article:
     try:
         with db.race_guard(session):
             article = _insert(session, section, public_id, status, published_at, image, fields, now)
+            if before_commit is not None:
+                before_commit(session, article)
+            session.commit()
     except db.LostRace:
         # Two creates of one id: the unique key lets exactly one in.
         if article_store.exists(session, public_id):
@@ -140,7 +151,6 @@ def _insert(session, section, public_id, status, published_at, image, fields, no
         source_revision=1,
         status="ready",
     )
-    session.commit()
     return article
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from syndicate.numbers import MAX_ID
 from syndicate.storage.models import Article, TranslationJob, utcnow
 
 QUEUED, RUNNING, DONE, FAILED, SUPERSEDED = "queued", "running", "done", "failed", "superseded"
@@ -17,10 +18,13 @@ FINISHED = frozenset({DONE, FAILED, SUPERSEDED})
 
 
 def get(session: Session, job_id: int) -> TranslationJob | None:
+    if not 0 < job_id <= MAX_ID:  # PostgreSQL refuses a parameter beyond INTEGER
+        return None
     return session.get(TranslationJob, job_id)
 
 
 def get_many(session: Session, job_ids: Sequence[int]) -> list[TranslationJob]:
+    job_ids = [i for i in job_ids if 0 < i <= MAX_ID]
     if not job_ids:
         return []
     rows = session.scalars(select(TranslationJob).where(TranslationJob.id.in_(job_ids)))

@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, g, request, url_for
 
-from syndicate.editorial import articles, payloads, sections
+from syndicate.editorial import articles, idempotency, payloads, sections
 from syndicate.editorial.representation import article_etag, article_json, section_json
-from syndicate.errors import BadRequest, FieldError, PreconditionRequired, ValidationFailed
+from syndicate.errors import (
+    BadRequest,
+    Conflict,
+    FieldError,
+    PreconditionRequired,
+    ValidationFailed,
+)
 from syndicate.languages import CODES
 from syndicate.numbers import strict_int
 from syndicate.storage import articles as article_store
@@ -134,14 +140,41 @@ def list_articles():
     return json_response(body)
 
 
+def _created(article) -> idempotency.Answer:
+    location = url_for("api.get_article", public_id=article.public_id)
+    headers = {"Location": location, "ETag": article_etag(article)}
+    return idempotency.Answer(201, orjson.dumps(article_json(article)), headers)
+
+
+def _answer(answer: idempotency.Answer, *, replayed: bool = False) -> Response:
+    headers = {**answer.headers, **({"Idempotent-Replayed": "true"} if replayed else {})}
+    return Response(answer.body, status=answer.status, mimetype=JSON_TYPE, headers=headers)
+
+
 @blueprint.post("/articles")
 @require("editor")
 def create_article():
-    fields = payloads.parse_article(read_json(), partial=False)
-    article = articles.create(db.session(), fields)
-    location = url_for("api.get_article", public_id=article.public_id)
-    headers = {"Location": location, "ETag": article_etag(article)}
-    return json_response(article_json(article), 201, headers)
+    key = idempotency.parse_key(request.headers.get(idempotency.HEADER))
+    payload = read_json()
+    session = db.session()
+    if key is None:
+        fields = payloads.parse_article(payload, partial=False)
+        return _answer(_created(articles.create(session, fields)))
+    token_id, print_ = g.token.id, idempotency.fingerprint(payload)
+    stored = idempotency.stored_answer(session, token_id, key, print_)
+    if stored is not None:
+        return _answer(stored, replayed=True)
+    fields = payloads.parse_article(payload, partial=False)
+    record = idempotency.recorder(token_id, key, print_, _created)
+    try:
+        article = articles.create(session, fields, before_commit=record)
+    except Conflict:
+        # A twin with the same key won the race: its answer is ours.
+        stored = idempotency.stored_answer(session, token_id, key, print_)
+        if stored is None:
+            raise
+        return _answer(stored, replayed=True)
+    return _answer(_created(article))
 
 
 @blueprint.get("/articles/<public_id>")

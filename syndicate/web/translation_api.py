@@ -135,7 +135,7 @@ def refresh_section(slug: str):
     return _accepted(job_ids)
 
 
-@blueprint.get("/jobs/<int(max=2147483647):job_id>")
+@blueprint.get("/jobs/<int:job_id>")
 @require("editor")
 def get_job(job_id: int):
     job = job_store.get(db.session(), job_id)
@@ -164,7 +164,7 @@ def add_term():
     return json_response({**service.term_json(term), "stale_translations": stale}, 201)
 
 
-@blueprint.patch("/glossary/<int(max=2147483647):term_id>")
+@blueprint.patch("/glossary/<int:term_id>")
 @require("editor")
 def update_term(term_id: int):
     fields = service.parse_term(read_json(), partial=True)
@@ -172,7 +172,7 @@ def update_term(term_id: int):
     return json_response({**service.term_json(term), "stale_translations": stale})
 
 
-@blueprint.delete("/glossary/<int(max=2147483647):term_id>")
+@blueprint.delete("/glossary/<int:term_id>")
 @require("editor")
 def delete_term(term_id: int):
     stale = service.delete_term(db.session(), term_id)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from syndicate.content.sanitize import clean_html, plain_text
 from syndicate.errors import FieldErrors
@@ -56,11 +56,49 @@ def parse_datetime(value: Any, *, bounded: bool = True) -> datetime:
     return parsed
 
 
+# RFC 3986: what may appear in a URI; anything else (space, quote, <, >, \, ^, `, {, |, })
+# would go raw into RSS <link>, Atom href and JSON url and make the feeds invalid.
+_URI_CHARS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*$")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _to_uri(value: str) -> str:
+    """An RFC 3986 URI from ``value``: an IRI's non-ASCII is encoded (IDNA host, UTF-8
+    percent-encoding elsewhere); characters a URI cannot hold are refused, naming the first."""
+    if not value.isascii():
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        if not host.isascii():
+            try:
+                ascii_host = host.encode("idna").decode()
+            except UnicodeError:
+                raise ValueError(f"the host {host!r} is not a valid domain name") from None
+            netloc = parts.netloc.replace(host, ascii_host)
+            parts = parts._replace(netloc=netloc)
+        value = "".join(c if c.isascii() else quote(c, safe="") for c in urlunsplit(parts))
+    if not _URI_CHARS.match(value):
+        bad = next(c for c in value if not _URI_CHARS.match(c))
+        raise ValueError(f"is not a valid URI (RFC 3986): {bad!r} must be percent-encoded")
+    if _BAD_PERCENT.search(value):
+        raise ValueError("is not a valid URI (RFC 3986): '%' must start a %XX escape")
+    return value
+
+
+def _split(value: str):
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        raise ValueError("is not a valid URL") from None
+    return parts
+
+
 def _absolute_url(value: Any) -> str:
     if not isinstance(value, str) or len(value) > 2000:
         raise ValueError("must be a URL string of at most 2000 characters")
-    parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
+    value = _to_uri(value)
+    parts = _split(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ValueError("must be an absolute http(s) URL")
     return value
 
@@ -68,9 +106,10 @@ def _absolute_url(value: Any) -> str:
 def _image_url(value: Any) -> str:
     if not isinstance(value, str) or not value or len(value) > 2000:
         raise ValueError("must be a URL string of at most 2000 characters")
-    parts = urlsplit(value)
+    value = _to_uri(value)
+    parts = _split(value)
     # Relative paths are allowed (resolved against BASE_URL when published), other schemes not.
-    if parts.scheme not in {"", "http", "https"} or (parts.scheme and not parts.netloc):
+    if parts.scheme not in {"", "http", "https"} or (parts.scheme and not parts.hostname):
         raise ValueError("must be an http(s) URL or a path such as /media/photo.jpg")
     if not parts.scheme and not value.startswith("/"):
         raise ValueError("a relative image URL must start with /")

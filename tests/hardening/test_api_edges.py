@@ -157,9 +157,7 @@ def test_idempotency_key_replays_the_first_answer_and_stores_one_article(
     listed = client.get("/api/v1/articles", headers=editor).get_json()
     assert listed["total"] == 1
 
-    changed = client.post(
-        "/api/v1/articles", json={**payload, "title": "Another"}, headers=headers
-    )
+    changed = client.post("/api/v1/articles", json={**payload, "title": "Another"}, headers=headers)
     assert changed.status_code == 422
     assert fields_of(changed) == {"Idempotency-Key"}
     other_key = client.post(

@@ -209,3 +209,21 @@ def test_feeds_answer_cors_preflights_and_expose_their_validators(client, editor
     revalidated = client.get("/feeds/en/all.atom", headers={"If-None-Match": feed.headers["ETag"]})
     assert revalidated.status_code == 304
     assert "ETag" in revalidated.headers["Access-Control-Expose-Headers"]
+
+
+def test_openapi_is_honest_about_methods_bounds_and_query_values(client, editor, newsroom):
+    client.post("/api/v1/articles", json=article_payload(), headers=editor)
+    refresh = "/api/v1/articles/yrd-branches-cooperate/translations/refresh"
+    put = client.put(refresh, json={"title": "x"}, headers=editor)
+    assert put.status_code == 405
+    assert "POST" in put.headers["Allow"]
+    null = client.get("/api/v1/glossary?target_language=null", headers=editor)
+    assert null.status_code == 422
+    assert fields_of(null) == {"target_language"}
+    document = client.get("/api/v1/openapi.json").get_json()
+    listing = document["paths"]["/api/v1/articles"]["get"]
+    page = next(p for p in listing["parameters"] if p["name"] == "page")
+    assert page["schema"]["maximum"] == 1_000_000
+    create = document["paths"]["/api/v1/articles"]["post"]
+    assert {"400", "503"} <= set(create["responses"])
+    assert any(p["name"] == "Idempotency-Key" for p in create["parameters"])

@@ -197,6 +197,36 @@ def lost_queued(session: Session, older_than: datetime) -> list[int]:
     return list(session.scalars(query.order_by(TranslationJob.id)))
 
 
+#: ``detail`` of a queued job whose message the queue refused (Redis down): the worker sends
+#: it again as soon as the queue answers, rather than after a lease period.
+UNSENT = "waiting for the queue to answer"
+
+
+def mark_unsent(session: Session, job_ids: Sequence[int]) -> None:
+    if job_ids:
+        session.execute(
+            update(TranslationJob)
+            .where(TranslationJob.id.in_(job_ids), TranslationJob.status == QUEUED)
+            .values(detail=UNSENT)
+        )
+
+
+def unsent(session: Session) -> list[int]:
+    query = select(TranslationJob.id).where(
+        TranslationJob.status == QUEUED, TranslationJob.detail == UNSENT
+    )
+    return list(session.scalars(query.order_by(TranslationJob.id)))
+
+
+def mark_sent(session: Session, job_ids: Sequence[int]) -> None:
+    if job_ids:
+        session.execute(
+            update(TranslationJob)
+            .where(TranslationJob.id.in_(job_ids), TranslationJob.detail == UNSENT)
+            .values(detail=None)
+        )
+
+
 def touch(session: Session, job_ids: Sequence[int]) -> None:
     if job_ids:
         session.execute(

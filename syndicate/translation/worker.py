@@ -10,12 +10,14 @@ interrupted jobs are recovered by the next worker).
 from __future__ import annotations
 
 import logging
+import threading
 
 from flask import Flask
 
 from syndicate.translation import jobs
 
 log = logging.getLogger(__name__)
+RESEND_INTERVAL = 1.0  # seconds between looks for jobs the queue refused
 
 
 class WorkerError(RuntimeError):
@@ -59,4 +61,20 @@ def run(app: Flask, *, threads: int = 1) -> None:
         check_worker_health=True,
     )
     log.info("translation worker %s: %s thread(s)", jobs.worker_id(), threads)
-    consumer.run()
+    stop = threading.Event()
+    watch = threading.Thread(target=_watch_unsent, args=(app, stop), name="resend", daemon=True)
+    watch.start()
+    try:
+        consumer.run()
+    finally:
+        stop.set()
+
+
+def _watch_unsent(app: Flask, stop: threading.Event) -> None:
+    """Jobs the queue refused (Redis was down when they were saved) go out within a second of
+    the queue answering again: huey's periodic tasks run once a minute, the lease sweep later."""
+    while not stop.wait(RESEND_INTERVAL):
+        try:
+            jobs.resend_unsent(app)
+        except Exception as exc:  # the database is down: the next tick tries again
+            log.warning("could not look for unsent translation jobs: %s", exc)

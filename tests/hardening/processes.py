@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -129,17 +130,21 @@ def postgres_bin(name: str) -> str:
 class PrivatePostgres:
     """A PostgreSQL cluster of the test's own (initdb in tmp, a free port, trust auth)."""
 
-    def __init__(self, root: Path):
+    def __init__(self):
+        # Not under pytest's tmp folders: those are private to root, and the server runs as
+        # the postgres user when the tests run as root.
+        root = Path(tempfile.mkdtemp(prefix="syndicate-pg-"))
+        self.root = root
         self.data = root / "pgdata"
         self.sockets = root / "pgsock"
         self.port = free_port()
         self.log = root / "postgres.log"
-        for folder in (root, self.data, self.sockets):
+        for folder in (self.data, self.sockets):
             folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(root, 0o755)
         if os.geteuid() == 0:
             for folder in (root, self.data, self.sockets):
                 shutil.chown(folder, "postgres", "postgres")
-            os.chmod(root, 0o755)
         self._run([postgres_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres"])
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
@@ -156,6 +161,16 @@ class PrivatePostgres:
 
     def stop(self, mode: str = "fast") -> None:
         self._run([postgres_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"])
+
+    def remove(self) -> None:
+        """Stop it if it runs, and delete the cluster."""
+        status = subprocess.run(
+            [*_as_postgres_user(), postgres_bin("pg_ctl"), "-D", str(self.data), "status"],
+            capture_output=True,
+        )
+        if status.returncode == 0:
+            self.stop("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 class PrivateRedis:

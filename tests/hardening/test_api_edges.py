@@ -227,3 +227,21 @@ def test_openapi_is_honest_about_methods_bounds_and_query_values(client, editor,
     create = document["paths"]["/api/v1/articles"]["post"]
     assert {"400", "503"} <= set(create["responses"])
     assert any(p["name"] == "Idempotency-Key" for p in create["parameters"])
+
+
+def test_the_importer_reports_a_date_out_of_range_and_goes_on(app, client, admin, editor):
+    import orjson
+
+    from syndicate.editorial.importer import import_lines
+
+    make_sections(client, admin)
+    lines = [
+        orjson.dumps(article_payload(id="far", published_at="9999-12-31T23:59:59+00:00")),
+        orjson.dumps(article_payload(id="near", status="published")),
+    ]
+    with app.app_context(), db.database(app).session() as session:
+        report = import_lines(session, lines)
+    assert report.created == 1
+    assert [n for n, _ in report.errors] == [1]
+    assert "published_at" in report.errors[0][1]
+    assert client.get("/api/v1/articles/near", headers=editor).status_code == 200

@@ -38,17 +38,21 @@ def test_postgresql_down_answers_503_with_retry_after_and_recovers_without_resta
     postgres = PrivatePostgres()
     postgres.start()
     env = app_env(tmp_path, postgres.url)
-    web = None
+    web = publisher = None
     try:
         assert run_cli(["init"], env).returncode == 0
         headers = _token(env)
         web = WebServer(env, tmp_path / "web.log")
+        publisher = worker(env, tmp_path / "worker.log")  # publishes the feeds, off the request
         _newsroom(web.url, headers)
         payload = article_payload(status="published")
         created = requests.post(f"{web.url}/api/v1/articles", json=payload, headers=headers)
         assert created.status_code == 201
+        published = wait_for(
+            lambda: b"yrd-branches-cooperate" in requests.get(f"{web.url}/feeds/en/all.rss").content
+        )
+        assert published, publisher.output()[-3000:]
         feed = requests.get(f"{web.url}/feeds/en/all.rss")
-        assert feed.status_code == 200
 
         postgres.stop()
         for method, path in (
@@ -78,8 +82,9 @@ def test_postgresql_down_answers_503_with_retry_after_and_recovers_without_resta
         assert requests.get(f"{web.url}/en/").status_code == 200
         assert "Traceback" not in web.output(), web.output()[-4000:]
     finally:
-        if web is not None:
-            web.stop()
+        for process in (web, publisher):
+            if process is not None:
+                process.stop()
         postgres.remove()
 
 

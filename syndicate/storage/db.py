@@ -49,7 +49,7 @@ class LostRace(Exception):
 _RACE_SQLSTATES = {"40001", "40P01"}
 
 
-def _lost_race(exc: BaseException) -> bool:
+def is_lost_race(exc: BaseException) -> bool:
     if isinstance(exc, IntegrityError | StaleDataError | ObjectDeletedError):
         return True
     if isinstance(exc, DBAPIError):
@@ -64,7 +64,7 @@ def is_outage(exc: BaseException) -> bool:
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    return isinstance(exc, OperationalError | InterfaceError) and not _lost_race(exc)
+    return isinstance(exc, OperationalError | InterfaceError) and not is_lost_race(exc)
 
 
 @contextmanager
@@ -74,7 +74,7 @@ def race_guard(session: Session) -> Iterator[None]:
     try:
         yield
     except Exception as exc:
-        if not _lost_race(exc):
+        if not is_lost_race(exc):
             raise
         session.rollback()
         raise LostRace(str(exc).splitlines()[0]) from exc

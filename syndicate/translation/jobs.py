@@ -261,8 +261,11 @@ def _on_article_changed(sender: Flask, *, article_id: str, reason: str = "", **_
                 return
             internal_id = article.id
         enqueue(sender, [internal_id], reason=reason or "changed")
-    except Exception:
+    except Exception as exc:
         # The editor's change is committed: a translation problem must not turn it into a 500.
+        if db.is_lost_race(exc):  # deleted by a concurrent request: nothing left to translate
+            log.info("article %s went away before its translation was queued", article_id)
+            return
         log.exception("could not enqueue the translation of article %s", article_id)
 
 

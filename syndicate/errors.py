@@ -57,6 +57,13 @@ class Unauthorized(SyndicateError):
     status = 401
     title = "Authentication required"
 
+    def __init__(self, detail: str, *, invalid_token: bool = False, **extra: Any):
+        super().__init__(detail, **extra)
+        # RFC 6750 3: the challenge says which scheme, and whether the token sent was refused.
+        self.challenge = 'Bearer realm="syndicate"' + (
+            ', error="invalid_token"' if invalid_token else ""
+        )
+
 
 class Forbidden(SyndicateError):
     status = 403

@@ -37,20 +37,50 @@ def strip_illegal(text: str) -> str:
 
 def clean_html(html: str) -> str:
     """Remove scripts, event handlers, javascript: URLs and every tag not listed above."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         strip_illegal(html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
-    ).strip()
+    )
+    # Character references (&#1;, &#xFFFE;) decode to characters XML forbids: the stored text
+    # must be what every feed can carry, so the API and the feeds never disagree.
+    return strip_illegal(cleaned).strip()
+
+
+# Elements a plain-text field may arrive wrapped in (pasted from a page): HTML, SVG, MathML.
+# Anything else between < and > is text ("Ann Lee <ann@example.com>", "a <3 b", "]]>").
+_ELEMENT_NAMES = """a abbr address area article aside audio b base bdi bdo blockquote body br
+    button canvas
+    caption cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed
+    fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr
+    html i iframe img input ins kbd label legend li link main map mark marquee math menu meta
+    meter nav noscript object ol optgroup option output p param picture pre progress q rp rt
+    ruby s samp script section select slot small source span strike strong style sub summary
+    sup svg table tbody td template textarea tfoot th thead time title tr track tt u ul var
+    video wbr animate circle defs ellipse foreignobject g image line lineargradient mi mo mn
+    path polygon polyline rect set stop text tspan use xmp"""
+_ELEMENTS = frozenset(_ELEMENT_NAMES.split())
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
+_HIDDEN = re.compile(r"<(script|style)\b[^<>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+
+
+def _drop_tag(match: re.Match) -> str:
+    return "" if match.group(1).lower() in _ELEMENTS else match.group(0)
 
 
 def plain_text(text: str) -> str:
-    """Titles, summaries, captions: plain text, one line of collapsed white space."""
+    """Titles, summaries, captions: plain text, one line of collapsed white space.
+
+    Markup pasted in is dropped (HTML elements' tags, scripts and styles with their content,
+    comments), entities are decoded; everything else, '<' and ']]>' included, is kept as text.
+    """
     text = strip_illegal(text)
-    if "<" in text or "&" in text:
-        # Tags are dropped (their text kept); entities decoded: a title is text, not markup.
-        text = html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
+    if "<" in text:
+        text = _TAG.sub(_drop_tag, _COMMENT.sub("", _HIDDEN.sub("", text)))
+    if "&" in text:
+        text = strip_illegal(html.unescape(text))
     return " ".join(text.split())

@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from syndicate import events
 from syndicate.errors import Conflict, FieldError, NotFound, ValidationFailed
 from syndicate.media.library import is_library_url
 from syndicate.storage import articles as article_store
+from syndicate.storage import db
 from syndicate.storage import media as media_store
 from syndicate.storage import sections as section_store
 from syndicate.storage.models import Article, utcnow
@@ -37,9 +38,23 @@ def new_public_id(title: str, when) -> str:
 
 def get(session: Session, public_id: str) -> Article:
     article = article_store.get(session, public_id)
-    if article is None:
+    # Without its original the article is being deleted by a concurrent request (PostgreSQL
+    # read the article row before that delete committed, its variants after).
+    if article is None or article.variant(article.language) is None:
         raise NotFound(f"no article with id {public_id!r}")
     return article
+
+
+def _after_lost_race(session: Session, public_id: str, what: str) -> Conflict:
+    """What a client is told when a concurrent request changed the article first: 404 if it is
+    gone, else 409 with the current version (nothing of this request was stored)."""
+    current = get(session, public_id)  # raises NotFound when it was deleted
+    conflict = _stale(current, current.revision)
+    conflict.detail = (
+        f"article {public_id!r} was changed by another request while this one {what}: "
+        "nothing was stored; reload and try again"
+    )
+    return conflict
 
 
 def _section(session: Session, slug: str):
@@ -86,7 +101,14 @@ def _apply(article: Article, fields: dict[str, Any]) -> bool:
     return changed
 
 
-def create(session: Session, fields: dict[str, Any]) -> Article:
+def create(
+    session: Session,
+    fields: dict[str, Any],
+    *,
+    before_commit: Callable[[Session, Article], None] | None = None,
+) -> Article:
+    """Store a new article; ``before_commit`` adds to the same transaction (an idempotency
+    record)."""
     section = _section(session, fields["section"])
     _check_image(session, fields)
     now = utcnow()
@@ -96,6 +118,28 @@ def create(session: Session, fields: dict[str, Any]) -> Article:
     status = fields.get("status", "draft")
     published_at = fields.get("published_at") or (now if status == "published" else None)
     image = fields.get("image")
+    try:
+        with db.race_guard(session):
+            article = _insert(session, section, public_id, status, published_at, image, fields, now)
+            if before_commit is not None:
+                before_commit(session, article)
+            session.commit()
+    except db.LostRace:
+        # Two creates of one id: the unique key lets exactly one in.
+        if article_store.exists(session, public_id):
+            raise Conflict(f"an article with id {public_id!r} already exists") from None
+        raise Conflict(f"section {fields['section']!r} changed meanwhile; try again") from None
+    events.notify(
+        events.article_changed,
+        _sender(),
+        article_id=public_id,
+        sections=[fields["section"]],
+        reason="created",
+    )
+    return article
+
+
+def _insert(session, section, public_id, status, published_at, image, fields, now) -> Article:
     article = Article(
         public_id=public_id,
         section=section,
@@ -125,10 +169,6 @@ def create(session: Session, fields: dict[str, Any]) -> Article:
         origin="source",
         source_revision=1,
         status="ready",
-    )
-    session.commit()
-    events.article_changed.send(
-        _sender(), article_id=public_id, sections=[section.slug], reason="created"
     )
     return article
 
@@ -171,11 +211,12 @@ def update(
         article.original.source_revision = article.revision
         article.original.updated_at = now
     try:
-        session.commit()
-    except StaleDataError:
-        session.rollback()
+        with db.race_guard(session):
+            session.commit()
+    except db.LostRace:
         raise _stale(get(session, public_id), expected_revision) from None
-    events.article_changed.send(
+    events.notify(
+        events.article_changed,
         _sender(),
         article_id=public_id,
         sections=sorted({old_section, article.section.slug}),
@@ -201,9 +242,17 @@ def set_status(session: Session, public_id: str, status: str) -> Article:
         if status == "published" and article.published_at is None:
             article.published_at = utcnow()
         article.modified_at = utcnow()
-        session.commit()
-        events.article_changed.send(
-            _sender(), article_id=public_id, sections=[article.section.slug], reason=status
+        try:
+            with db.race_guard(session):
+                session.commit()
+        except db.LostRace:
+            raise _after_lost_race(session, public_id, f"set it {status}") from None
+        events.notify(
+            events.article_changed,
+            _sender(),
+            article_id=public_id,
+            sections=[article.section.slug],
+            reason=status,
         )
     return article
 
@@ -211,8 +260,16 @@ def set_status(session: Session, public_id: str, status: str) -> Article:
 def delete(session: Session, public_id: str) -> None:
     article = get(session, public_id)
     section = article.section.slug
-    article_store.delete(session, article)
-    session.commit()
-    events.article_changed.send(
-        _sender(), article_id=public_id, sections=[section], reason="deleted"
+    try:
+        with db.race_guard(session):
+            article_store.delete(session, article)
+            session.commit()
+    except db.LostRace:
+        raise _after_lost_race(session, public_id, "deleted it") from None
+    events.notify(
+        events.article_changed,
+        _sender(),
+        article_id=public_id,
+        sections=[section],
+        reason="deleted",
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from syndicate.content.sanitize import clean_html, plain_text
 from syndicate.errors import FieldErrors
@@ -28,8 +28,18 @@ PUT_DEFAULTS = {
 SECTION_FIELDS = {"slug", "parent", "name", "description", "position"}
 
 
-def parse_datetime(value: Any) -> datetime:
-    if not isinstance(value, str):
+# The dates an article may carry (README, "Use the API"). Outside them, converting to the site's
+# time zone overflows (year 9999 + offset) and RFC 822 has no four-digit year 1; nothing real
+# was published before 1970 or will be after 2200.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 12, 31, 23, 59, 59, tzinfo=UTC)
+RANGE_TEXT = "between 1970-01-01T00:00:00Z and 2200-12-31T23:59:59Z"
+
+
+def parse_datetime(value: Any, *, bounded: bool = True) -> datetime:
+    """An aware datetime from RFC 3339 text; ``bounded``: within the accepted range (stored
+    dates), else only representable in UTC (a query's lower bound)."""
+    if not isinstance(value, str) or len(value) > 64:
         raise ValueError("must be an RFC 3339 date-time string")
     try:
         parsed = datetime.fromisoformat(value)
@@ -37,14 +47,58 @@ def parse_datetime(value: Any) -> datetime:
         raise ValueError(f"{value!r} is not an RFC 3339 date-time") from None
     if parsed.tzinfo is None:
         raise ValueError("must include a UTC offset, e.g. 2023-07-17T09:30:00+08:00")
+    try:
+        utc = parsed.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00:00-05:00 is past year 9999 in UTC
+        raise ValueError(f"must be {RANGE_TEXT}") from None
+    if bounded and not EARLIEST <= utc <= LATEST:
+        raise ValueError(f"must be {RANGE_TEXT}")
     return parsed
+
+
+# RFC 3986: what may appear in a URI; anything else (space, quote, <, >, \, ^, `, {, |, })
+# would go raw into RSS <link>, Atom href and JSON url and make the feeds invalid.
+_URI_CHARS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*$")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _to_uri(value: str) -> str:
+    """An RFC 3986 URI from ``value``: an IRI's non-ASCII is encoded (IDNA host, UTF-8
+    percent-encoding elsewhere); characters a URI cannot hold are refused, naming the first."""
+    if not value.isascii():
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        if not host.isascii():
+            try:
+                ascii_host = host.encode("idna").decode()
+            except UnicodeError:
+                raise ValueError(f"the host {host!r} is not a valid domain name") from None
+            netloc = parts.netloc.replace(host, ascii_host)
+            parts = parts._replace(netloc=netloc)
+        value = "".join(c if c.isascii() else quote(c, safe="") for c in urlunsplit(parts))
+    if not _URI_CHARS.match(value):
+        bad = next(c for c in value if not _URI_CHARS.match(c))
+        raise ValueError(f"is not a valid URI (RFC 3986): {bad!r} must be percent-encoded")
+    if _BAD_PERCENT.search(value):
+        raise ValueError("is not a valid URI (RFC 3986): '%' must start a %XX escape")
+    return value
+
+
+def _split(value: str):
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        raise ValueError("is not a valid URL") from None
+    return parts
 
 
 def _absolute_url(value: Any) -> str:
     if not isinstance(value, str) or len(value) > 2000:
         raise ValueError("must be a URL string of at most 2000 characters")
-    parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
+    value = _to_uri(value)
+    parts = _split(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ValueError("must be an absolute http(s) URL")
     return value
 
@@ -52,9 +106,10 @@ def _absolute_url(value: Any) -> str:
 def _image_url(value: Any) -> str:
     if not isinstance(value, str) or not value or len(value) > 2000:
         raise ValueError("must be a URL string of at most 2000 characters")
-    parts = urlsplit(value)
+    value = _to_uri(value)
+    parts = _split(value)
     # Relative paths are allowed (resolved against BASE_URL when published), other schemes not.
-    if parts.scheme not in {"", "http", "https"} or (parts.scheme and not parts.netloc):
+    if parts.scheme not in {"", "http", "https"} or (parts.scheme and not parts.hostname):
         raise ValueError("must be an http(s) URL or a path such as /media/photo.jpg")
     if not parts.scheme and not value.startswith("/"):
         raise ValueError("a relative image URL must start with /")

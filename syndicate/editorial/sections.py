@@ -53,7 +53,7 @@ def create(session: Session, fields: dict[str, Any]) -> Section:
     )
     store.add(session, section)
     session.commit()
-    events.section_changed.send(current_app._get_current_object(), slug=section.slug)
+    events.notify(events.section_changed, current_app._get_current_object(), slug=section.slug)
     return section
 
 
@@ -103,4 +103,4 @@ def delete(session: Session, slug: str) -> None:
         raise Conflict(f"section {slug!r} still has articles; move or delete them first")
     store.delete(session, section)
     session.commit()
-    events.section_changed.send(current_app._get_current_object(), slug=slug)
+    events.notify(events.section_changed, current_app._get_current_object(), slug=slug)

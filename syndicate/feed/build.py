@@ -320,8 +320,11 @@ def _item(edition: Edition, settings: FeedSettings, library: Mapping[str, Media]
         authors=(article.author.strip(),) if labels.has_text(article.author) else (),
         categories=tuple(t for t in article.tags or () if isinstance(t, str) and t.strip()),
         image=image,
+        # The other languages' pages are "related", not "alternate": readers that follow the
+        # first (tt-rss) or the last (Liferea) alternate must all land on this item's own page.
         alternates=tuple(
-            Link(url, hreflang=tag(code)) for code, url in edition.other_versions(base_url)
+            Link(url, rel="related", type="text/html", hreflang=tag(code))
+            for code, url in edition.other_versions(base_url)
         ),
         provenance=provenance,
     )

@@ -14,11 +14,19 @@ from babel.dates import format_time, get_datetime_format
 from syndicate.languages import LANGUAGES
 
 
+def _local(value: datetime, timezone: str) -> datetime:
+    # Input is kept to 1970–2200, but a row written before that rule must not stop rendering.
+    try:
+        return value.astimezone(ZoneInfo(timezone))
+    except OverflowError:
+        return value
+
+
 def local_date(value: datetime, language: str, timezone: str, fmt: str = "long") -> str:
     """'July 17, 2023' / '2023年7月17日': the day as it was in the site's time zone."""
     if value.tzinfo is None:
         raise ValueError("local_date needs an aware datetime")
-    local = value.astimezone(ZoneInfo(timezone))
+    local = _local(value, timezone)
     return _format_date(local.date(), format=fmt, locale=LANGUAGES[language].locale)
 
 
@@ -28,7 +36,7 @@ def local_datetime(value: datetime, language: str, timezone: str) -> str:
     if value.tzinfo is None:
         raise ValueError("local_datetime needs an aware datetime")
     locale = LANGUAGES[language].locale
-    local = value.astimezone(ZoneInfo(timezone))
+    local = _local(value, timezone)
     pattern = get_datetime_format("medium", locale=locale)
     return pattern.replace("{1}", _format_date(local.date(), "medium", locale=locale)).replace(
         "{0}", format_time(local.time(), "short", locale=locale)

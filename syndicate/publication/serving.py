@@ -32,6 +32,9 @@ from syndicate.feed.urls import FEEDS_PREFIX, OPML_PATH, parse_feed_path
 from syndicate.publication import files
 
 EXTENSION = "syndicate.feed_files"
+# CORS: partner pages poll feeds with conditional GETs; their scripts must see the validators.
+CORS_EXPOSE = "ETag, Last-Modified"
+CORS_ALLOW_HEADERS = "If-None-Match, If-Modified-Since, Cache-Control"
 # Strong ETags differ per content coding (RFC 9110 8.8.3); the stem is the content hash.
 ETAG_SUFFIX = {"identity": "", "gzip": "-gz", "br": "-br"}
 OPML_TYPE = "text/x-opml; charset=utf-8"
@@ -217,6 +220,8 @@ class FeedFiles:
     def __call__(self, environ, start_response):
         method = environ["REQUEST_METHOD"]
         path = environ.get("PATH_INFO", "")
+        if method == "OPTIONS" and (path.startswith(FEEDS_PREFIX) or path == "/" + OPML_PATH):
+            return cors_preflight(environ, start_response)
         if method not in ("GET", "HEAD"):
             return self.wsgi_app(environ, start_response)
         if path.startswith(FEEDS_PREFIX):
@@ -259,6 +264,7 @@ class FeedFiles:
             ("Cache-Control", f"public, max-age={self.max_age_of(relative)}"),
             ("Vary", "Accept-Encoding"),
             ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Expose-Headers", CORS_EXPOSE),
         ]
 
     @staticmethod
@@ -280,3 +286,20 @@ class FeedFiles:
             except (TypeError, ValueError, IndexError):
                 return False
         return False
+
+
+def cors_preflight(environ, start_response):
+    """Answer a CORS preflight for a feed: any origin may GET it, conditionally. Feeds are
+    public and carry no credentials, so nothing here depends on the origin."""
+    headers = [
+        ("Access-Control-Allow-Origin", "*"),
+        ("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
+        ("Access-Control-Allow-Headers", CORS_ALLOW_HEADERS),
+        ("Access-Control-Expose-Headers", CORS_EXPOSE),
+        ("Access-Control-Max-Age", "86400"),
+        ("Allow", "GET, HEAD, OPTIONS"),
+        ("Vary", "Access-Control-Request-Headers"),
+        ("Content-Length", "0"),
+    ]
+    start_response("204 No Content", headers)
+    return [b""]

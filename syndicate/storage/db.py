@@ -8,7 +8,10 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 EXTENSION = "syndicate.db"
 
@@ -34,6 +37,47 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, pool_pre_ping=True)
+
+
+class LostRace(Exception):
+    """Another transaction changed or removed the rows this one wrote (a unique key taken
+    meanwhile, a row deleted or updated under us, a deadlock or serialization failure). The
+    session has been rolled back; the service decides what the client is told (404 or 409)."""
+
+
+# PostgreSQL: serialization_failure, deadlock_detected. Retrying is the client's call.
+_RACE_SQLSTATES = {"40001", "40P01"}
+
+
+def is_lost_race(exc: BaseException) -> bool:
+    if isinstance(exc, IntegrityError | StaleDataError | ObjectDeletedError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return getattr(exc.orig, "sqlstate", None) in _RACE_SQLSTATES
+    return False
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be used right now (down, restarting, out of
+    connections, locked for longer than the busy timeout): a 503, not a bug."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError) and not is_lost_race(exc)
+
+
+@contextmanager
+def race_guard(session: Session) -> Iterator[None]:
+    """Run writes (flushes, the commit) that concurrent requests may contend for; losing the
+    race rolls back and raises ``LostRace`` instead of a driver error."""
+    try:
+        yield
+    except Exception as exc:
+        if not is_lost_race(exc):
+            raise
+        session.rollback()
+        raise LostRace(str(exc).splitlines()[0]) from exc
 
 
 class Database:

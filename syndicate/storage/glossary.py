@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from syndicate.numbers import MAX_ID
 from syndicate.storage.models import Article, ArticleVariant, GlossaryTerm
 
 
@@ -29,6 +30,8 @@ def list_terms(
 
 
 def get(session: Session, term_id: int) -> GlossaryTerm | None:
+    if not 0 < term_id <= MAX_ID:  # PostgreSQL refuses a parameter beyond INTEGER
+        return None
     return session.get(GlossaryTerm, term_id)
 
 

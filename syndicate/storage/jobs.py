@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from syndicate.numbers import MAX_ID
 from syndicate.storage.models import Article, TranslationJob, utcnow
 
 QUEUED, RUNNING, DONE, FAILED, SUPERSEDED = "queued", "running", "done", "failed", "superseded"
@@ -17,10 +18,13 @@ FINISHED = frozenset({DONE, FAILED, SUPERSEDED})
 
 
 def get(session: Session, job_id: int) -> TranslationJob | None:
+    if not 0 < job_id <= MAX_ID:  # PostgreSQL refuses a parameter beyond INTEGER
+        return None
     return session.get(TranslationJob, job_id)
 
 
 def get_many(session: Session, job_ids: Sequence[int]) -> list[TranslationJob]:
+    job_ids = [i for i in job_ids if 0 < i <= MAX_ID]
     if not job_ids:
         return []
     rows = session.scalars(select(TranslationJob).where(TranslationJob.id.in_(job_ids)))
@@ -191,6 +195,36 @@ def lost_queued(session: Session, older_than: datetime) -> list[int]:
     due = func.coalesce(TranslationJob.run_after, TranslationJob.updated_at)
     query = select(TranslationJob.id).where(TranslationJob.status == QUEUED, due < older_than)
     return list(session.scalars(query.order_by(TranslationJob.id)))
+
+
+#: ``detail`` of a queued job whose message the queue refused (Redis down): the worker sends
+#: it again as soon as the queue answers, rather than after a lease period.
+UNSENT = "waiting for the queue to answer"
+
+
+def mark_unsent(session: Session, job_ids: Sequence[int]) -> None:
+    if job_ids:
+        session.execute(
+            update(TranslationJob)
+            .where(TranslationJob.id.in_(job_ids), TranslationJob.status == QUEUED)
+            .values(detail=UNSENT)
+        )
+
+
+def unsent(session: Session) -> list[int]:
+    query = select(TranslationJob.id).where(
+        TranslationJob.status == QUEUED, TranslationJob.detail == UNSENT
+    )
+    return list(session.scalars(query.order_by(TranslationJob.id)))
+
+
+def mark_sent(session: Session, job_ids: Sequence[int]) -> None:
+    if job_ids:
+        session.execute(
+            update(TranslationJob)
+            .where(TranslationJob.id.in_(job_ids), TranslationJob.detail == UNSENT)
+            .values(detail=None)
+        )
 
 
 def touch(session: Session, job_ids: Sequence[int]) -> None:

@@ -168,6 +168,9 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped when the desk signs out: every desk session cookie of this token made before is
+    # void (a cookie copied before sign-out must not keep working).
+    desk_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class TranslationJob(Base):
@@ -393,3 +396,24 @@ class MediaFile(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
     media: Mapped[Media] = relationship(back_populates="files")
+
+
+class IdempotencyKey(Base):
+    """The answer to a create sent with ``Idempotency-Key``: the same key and body again within
+    the retention period get this answer again instead of a second article. Stored in the
+    create's own transaction, so an answer exists exactly when the article does."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        UniqueConstraint("token_id", "key"),
+        Index("ix_idempotency_keys_created", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of the canonical JSON body
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

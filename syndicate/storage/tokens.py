@@ -45,6 +45,12 @@ def touch(row: ApiToken, when: datetime | None = None) -> None:
     row.last_used_at = when or utcnow()
 
 
+def end_desk_sessions(session: Session, row: ApiToken) -> None:
+    """Void every desk session of this token (their cookies carry the old generation)."""
+    row.desk_generation = (row.desk_generation or 0) + 1
+    session.flush()
+
+
 def list_all(session: Session) -> list[ApiToken]:
     return list(session.scalars(select(ApiToken).order_by(ApiToken.id)))
 
@@ -52,7 +58,7 @@ def list_all(session: Session) -> list[ApiToken]:
 def find(session: Session, ref: str) -> list[ApiToken]:
     """Tokens matching an id, a label or a token prefix (as shown by ``tokens list``)."""
     conditions = [ApiToken.label == ref, ApiToken.prefix == ref]
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit() and len(ref) < 10:
         conditions.append(ApiToken.id == int(ref))
     if ref.startswith(TOKEN_PREFIX) and len(ref) > 20:
         conditions.append(ApiToken.token_hash == hash_token(ref))

@@ -118,18 +118,43 @@ def _make_queue(app: Flask) -> Queue:
     return Queue(huey, translate, operation)
 
 
-def _send(app: Flask, job_ids: Iterable[int], delay: float = 0) -> None:
-    """Put job ids on the queue. A failure is logged, not raised: the caller's change is
-    committed and the job row is queued, so the recovery sweep sends it later."""
+def _send(app: Flask, job_ids: Iterable[int], delay: float = 0) -> list[int]:
+    """Put job ids on the queue; return those sent. A failure is logged, not raised: the
+    caller's change is committed and the job row stays queued, marked unsent, so the worker
+    sends it again as soon as the queue answers (``resend_unsent``)."""
     queue = queue_for(app)
+    sent, failed = [], []
     for job_id in job_ids:
         try:
             if delay > 0:
                 queue.translate.schedule((job_id,), delay=delay)
             else:
                 queue.translate(job_id)
-        except Exception as exc:  # Redis down, disk full: the sweep resends queued jobs
+            sent.append(job_id)
+        except Exception as exc:  # Redis down, disk full
             log.warning("could not enqueue translation job %s (%s); it stays queued", job_id, exc)
+            failed.append(job_id)
+    if failed:
+        try:
+            with db.database(app).session() as session:
+                job_store.mark_unsent(session, failed)
+        except Exception as exc:  # the database too: the lease sweep is the last resort
+            log.warning("could not mark jobs %s unsent (%s)", failed, exc)
+    return sent
+
+
+def resend_unsent(app: Flask) -> list[int]:
+    """Send the jobs the queue refused earlier, if it answers now; return those sent."""
+    with db.database(app).session() as session:
+        waiting = job_store.unsent(session)
+    if not waiting:
+        return []
+    sent = _send(app, waiting)
+    if sent:
+        with db.database(app).session() as session:
+            job_store.mark_sent(session, sent)
+        log.info("the queue answers again: sent waiting translation jobs %s", sent)
+    return sent
 
 
 # Enqueueing ----------------------------------------------------------------------------------
@@ -244,8 +269,11 @@ def _on_article_changed(sender: Flask, *, article_id: str, reason: str = "", **_
                 return
             internal_id = article.id
         enqueue(sender, [internal_id], reason=reason or "changed")
-    except Exception:
+    except Exception as exc:
         # The editor's change is committed: a translation problem must not turn it into a 500.
+        if db.is_lost_race(exc):  # deleted by a concurrent request: nothing left to translate
+            log.info("article %s went away before its translation was queued", article_id)
+            return
         log.exception("could not enqueue the translation of article %s", article_id)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from syndicate import events
 from syndicate.content.sanitize import clean_html, plain_text
-from syndicate.errors import FieldError, FieldErrors, NotFound, ValidationFailed
+from syndicate.errors import Conflict, FieldError, FieldErrors, NotFound, ValidationFailed
 from syndicate.languages import CODES
 from syndicate.storage import articles as article_store
 from syndicate.storage import db
@@ -173,8 +173,12 @@ def translate_job(app: Flask, job_id: int, worker: str) -> Outcome:
     detail = "translated" + _guard_note(translator.stats.guarded)
     outcome = _store(app, job_id, worker, source, translator.model_id, glossary, translated, detail)
     if outcome.status == job_store.DONE and outcome.translated:
-        events.variant_changed.send(
-            app, article_id=source.public_id, language=source.tgt, sections=[source.section]
+        events.notify(
+            events.variant_changed,
+            app,
+            article_id=source.public_id,
+            language=source.tgt,
+            sections=[source.section],
         )
     return outcome
 
@@ -389,21 +393,33 @@ def put_translation(
     machine refreshes leave it alone unless forced."""
     article = _article(session, public_id)
     language = _translation_language(article, language)
-    variant = article_store.set_variant(
-        session,
-        article,
-        language,
-        **fields,
-        origin="editor",
-        source_revision=article.revision,
-        engine=None,
-        status="ready",
-        error=None,
-        glossary_stale=False,
-        updated_at=utcnow(),
-    )
-    session.commit()
-    events.variant_changed.send(
-        app, article_id=article.public_id, language=language, sections=[article.section.slug]
+    try:
+        with db.race_guard(session):
+            variant = article_store.set_variant(
+                session,
+                article,
+                language,
+                **fields,
+                origin="editor",
+                source_revision=article.revision,
+                engine=None,
+                status="ready",
+                error=None,
+                glossary_stale=False,
+                updated_at=utcnow(),
+            )
+            session.commit()
+    except db.LostRace:
+        _article(session, public_id)  # 404 when it was deleted meanwhile
+        raise Conflict(
+            f"article {public_id!r} changed while its {language} translation was stored; "
+            "nothing was stored: try again"
+        ) from None
+    events.notify(
+        events.variant_changed,
+        app,
+        article_id=article.public_id,
+        language=language,
+        sections=[article.section.slug],
     )
     return article, variant

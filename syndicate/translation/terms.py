@@ -104,9 +104,23 @@ def add_term(
     now = utcnow()
     term = GlossaryTerm(**{"target_term": "", **fields}, created_at=now, updated_at=now)
     _check_term(session, term)
-    glossary_store.add(session, term)
     touched = {(term.source_language, term.target_language, term.source_term)}
-    return term, _stale_operation(app, session, touched, send)
+    try:
+        with db.race_guard(session):
+            glossary_store.add(session, term)
+            operation = _stale_operation(app, session, touched, send)
+    except db.LostRace:
+        raise _term_conflict(fields) from None
+    return term, operation
+
+
+def _term_conflict(fields: dict[str, str]) -> Conflict:
+    # Another request stored the same term (or removed this one) between the check and the
+    # write: the unique key refused ours.
+    return Conflict(
+        f"the {fields.get('source_language', '')}→{fields.get('target_language', '')} glossary "
+        f"changed meanwhile (term {fields.get('source_term', '')!r}); reload and try again"
+    )
 
 
 def _term(session: Session, term_id: int) -> GlossaryTerm:
@@ -122,16 +136,23 @@ def update_term(
     """The operation is None when nothing changed (nothing becomes stale)."""
     term = _term(session, term_id)
     before = (term.source_language, term.target_language, term.source_term, term.target_term)
-    for name, value in fields.items():
-        setattr(term, name, value)
-    _check_term(session, term)
+    # No autoflush: the duplicate check must not flush the half-changed term (its old key with
+    # the new direction would hit the unique key before we can answer 409).
+    with session.no_autoflush:
+        for name, value in fields.items():
+            setattr(term, name, value)
+        _check_term(session, term)
     after = (term.source_language, term.target_language, term.source_term, term.target_term)
-    if after == before:
-        session.commit()
-        return term, None
-    term.updated_at = utcnow()
-    session.flush()
-    return term, _stale_operation(app, session, {before[:3], after[:3]}, send)
+    try:
+        with db.race_guard(session):
+            if after == before:
+                session.commit()
+                return term, None
+            term.updated_at = utcnow()
+            session.flush()
+            return term, _stale_operation(app, session, {before[:3], after[:3]}, send)
+    except db.LostRace:
+        raise _term_conflict(fields) from None
 
 
 def delete_term(
@@ -139,8 +160,12 @@ def delete_term(
 ) -> tuple[GlossaryTerm, Operation]:
     term = _term(session, term_id)
     touched = {(term.source_language, term.target_language, term.source_term)}
-    glossary_store.delete(session, term)
-    return term, _stale_operation(app, session, touched, send)
+    try:
+        with db.race_guard(session):
+            glossary_store.delete(session, term)
+            return term, _stale_operation(app, session, touched, send)
+    except db.LostRace:
+        raise NotFound(f"no glossary term {term_id}") from None
 
 
 # The operation -------------------------------------------------------------------------------

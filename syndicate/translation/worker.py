@@ -13,6 +13,7 @@ jobs are taken back by the next sweep of any worker.
 from __future__ import annotations
 
 import logging
+import threading
 
 from flask import Flask
 
@@ -20,6 +21,7 @@ from syndicate import liveness
 from syndicate.translation import jobs
 
 log = logging.getLogger(__name__)
+RESEND_INTERVAL = 1.0  # seconds between looks for jobs the queue refused
 
 
 class WorkerError(RuntimeError):
@@ -54,12 +56,12 @@ def run(app: Flask, *, threads: int = 1) -> None:
     heartbeat.acquire()
     try:
         jobs.sweep(app)
-        _consume(queue, threads)
+        _consume(app, queue, threads)
     finally:
         heartbeat.release()
 
 
-def _consume(queue: jobs.Queue, threads: int) -> None:
+def _consume(app: Flask, queue: jobs.Queue, threads: int) -> None:
     from huey.consumer import Consumer
 
     consumer = Consumer(
@@ -73,4 +75,20 @@ def _consume(queue: jobs.Queue, threads: int) -> None:
         check_worker_health=True,
     )
     log.info("worker %s: %s thread(s)", liveness.token(), threads)
-    consumer.run()
+    stop = threading.Event()
+    watch = threading.Thread(target=_watch_unsent, args=(app, stop), name="resend", daemon=True)
+    watch.start()
+    try:
+        consumer.run()
+    finally:
+        stop.set()
+
+
+def _watch_unsent(app: Flask, stop: threading.Event) -> None:
+    """Jobs the queue refused (Redis was down when they were saved) go out within a second of
+    the queue answering again: huey's periodic tasks run once a minute, the lease sweep later."""
+    while not stop.wait(RESEND_INTERVAL):
+        try:
+            jobs.resend_unsent(app)
+        except Exception as exc:  # the database is down: the next tick tries again
+            log.warning("could not look for unsent translation jobs: %s", exc)

@@ -5,12 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, g, request, url_for
 
-from syndicate.editorial import articles, payloads, sections
+from syndicate.editorial import articles, idempotency, payloads, sections
 from syndicate.editorial.representation import article_etag, article_json, section_json
-from syndicate.errors import BadRequest, FieldError, PreconditionRequired, ValidationFailed
+from syndicate.errors import (
+    BadRequest,
+    Conflict,
+    FieldError,
+    PreconditionRequired,
+    ValidationFailed,
+)
 from syndicate.languages import CODES
+from syndicate.numbers import strict_int
 from syndicate.storage import articles as article_store
 from syndicate.storage import db
 from syndicate.storage import sections as section_store
@@ -45,9 +52,10 @@ def int_arg(name: str, default: int, *, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = strict_int(raw, low=low, high=high)
+    if value is None:
         raise ValidationFailed(FieldError(name, f"must be an integer from {low} to {high}"))
-    return int(raw)
+    return value
 
 
 # Sections ---------------------------------------------------------------------------------
@@ -111,7 +119,7 @@ def list_articles():
     since = request.args.get("updated_since")
     if since is not None:
         try:
-            since = payloads.parse_datetime(since)
+            since = payloads.parse_datetime(since, bounded=False)
         except ValueError as exc:
             errors.append(FieldError("updated_since", str(exc)))
     if errors:
@@ -138,14 +146,41 @@ def list_articles():
     return json_response(body)
 
 
+def _created(article) -> idempotency.Answer:
+    location = url_for("api.get_article", public_id=article.public_id)
+    headers = {"Location": location, "ETag": article_etag(article)}
+    return idempotency.Answer(201, orjson.dumps(article_json(article)), headers)
+
+
+def _answer(answer: idempotency.Answer, *, replayed: bool = False) -> Response:
+    headers = {**answer.headers, **({"Idempotent-Replayed": "true"} if replayed else {})}
+    return Response(answer.body, status=answer.status, mimetype=JSON_TYPE, headers=headers)
+
+
 @blueprint.post("/articles")
 @require("editor")
 def create_article():
-    fields = payloads.parse_article(read_json(), partial=False)
-    article = articles.create(db.session(), fields)
-    location = url_for("api.get_article", public_id=article.public_id)
-    headers = {"Location": location, "ETag": article_etag(article)}
-    return json_response(article_json(article), 201, headers)
+    key = idempotency.parse_key(request.headers.get(idempotency.HEADER))
+    payload = read_json()
+    session = db.session()
+    if key is None:
+        fields = payloads.parse_article(payload, partial=False)
+        return _answer(_created(articles.create(session, fields)))
+    token_id, print_ = g.token.id, idempotency.fingerprint(payload)
+    stored = idempotency.stored_answer(session, token_id, key, print_)
+    if stored is not None:
+        return _answer(stored, replayed=True)
+    fields = payloads.parse_article(payload, partial=False)
+    record = idempotency.recorder(token_id, key, print_, _created)
+    try:
+        article = articles.create(session, fields, before_commit=record)
+    except Conflict:
+        # A twin with the same key won the race: its answer is ours.
+        stored = idempotency.stored_answer(session, token_id, key, print_)
+        if stored is None:
+            raise
+        return _answer(stored, replayed=True)
+    return _answer(_created(article))
 
 
 @blueprint.get("/articles/<public_id>")
@@ -161,8 +196,9 @@ def expected_revision(fields: dict[str, Any], public_id: str) -> int:
         return fields["revision"]
     for etag in request.if_match.as_set():
         stem, _, rev = etag.rpartition(".r")
-        if stem == public_id and rev.isdigit():
-            return int(rev)
+        revision = strict_int(rev, low=1)
+        if stem == public_id and revision is not None:
+            return revision
     if request.if_match:
         return -1  # an If-Match that names another version never matches
     raise PreconditionRequired(

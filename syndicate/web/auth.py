@@ -22,7 +22,7 @@ def authenticate_request():
         )
     row = token_store.authenticate(db.session(), token.strip())
     if row is None:
-        raise Unauthorized("the token is unknown or revoked")
+        raise Unauthorized("the token is unknown or revoked", invalid_token=True)
     g.token = row
     return row
 

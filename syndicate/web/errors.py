@@ -8,10 +8,13 @@ import orjson
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from syndicate.errors import SyndicateError
+from syndicate.errors import SyndicateError, Unauthorized
+from syndicate.storage import db
 
 log = logging.getLogger(__name__)
 PROBLEM_TYPE = "application/problem+json"
+#: Seconds a client is asked to wait while the database is unreachable.
+OUTAGE_RETRY_AFTER = 5
 
 
 def problem(status: int, title: str, detail: str, **extra) -> Response:
@@ -30,8 +33,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(SyndicateError)
     def _domain(exc: SyndicateError):
         if _wants_problem():
-            return problem(exc.status, exc.title, exc.detail, **exc.extra)
-        return Response(exc.detail + "\n", status=exc.status, mimetype="text/plain")
+            response = problem(exc.status, exc.title, exc.detail, **exc.extra)
+        else:
+            response = Response(exc.detail + "\n", status=exc.status, mimetype="text/plain")
+        if isinstance(exc, Unauthorized):  # RFC 9110 11.6.1, RFC 6750 3
+            response.headers["WWW-Authenticate"] = exc.challenge
+        return response
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -48,7 +55,25 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
+        if db.is_outage(exc):
+            return _outage(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
         if _wants_problem():
             return problem(500, "Internal error", "an unexpected error occurred; it was logged")
         return Response("Internal error\n", status=500, mimetype="text/plain")
+
+
+def _outage(exc: Exception) -> Response:
+    """The database is down: 503 with Retry-After, everywhere (API, pages, desk), so clients
+    and proxies retry; the next request after it is back succeeds (the pool pre-pings)."""
+    log.warning(
+        "database unavailable on %s %s: %s",
+        request.method,
+        request.path,
+        (str(getattr(exc, "orig", exc)).splitlines() or [exc.__class__.__name__])[0],
+    )
+    response = problem(
+        503, "Service unavailable", "the database is unavailable; retry in a few seconds"
+    )
+    response.headers["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+    return response

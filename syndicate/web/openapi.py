@@ -31,7 +31,27 @@ _if_match = {
     "schema": {"type": "string"},
     "description": "ETag of the revision edited (alternative to `revision` in the body).",
 }
+_idempotency_key = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "schema": {"type": "string", "pattern": "^[!-~]{1,200}$"},
+    "description": "Retrying with the same key and body within 24 h answers the first answer "
+    "again (header Idempotent-Replayed: true) and creates nothing; another body: 422.",
+}
 _lang_names = {"type": "object", "properties": {c: {"type": "string"} for c in CODES}}
+
+
+def _common_problems(paths: dict) -> None:
+    """What any operation may answer besides its own codes: 400 for a body that is not JSON
+    (or a malformed header), 503 while the database is unreachable (with Retry-After)."""
+    for item in paths.values():
+        for method, operation in item.items():
+            if method == "parameters" or operation.get("security") == []:
+                continue
+            responses = operation["responses"]
+            if "requestBody" in operation or method in ("post", "put", "patch"):
+                responses.setdefault("400", _problem)
+            responses.setdefault("503", {"$ref": "#/components/responses/Unavailable"})
 
 
 def _translation_state() -> dict:
@@ -140,7 +160,7 @@ def document() -> dict:
                         ("language", {"enum": list(CODES)}),
                         ("status", {"enum": ["draft", "published"]}),
                         ("updated_since", {"type": "string", "format": "date-time"}),
-                        ("page", {"type": "integer", "minimum": 1}),
+                        ("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}),
                         ("per_page", {"type": "integer", "minimum": 1, "maximum": 200}),
                     )
                 ],
@@ -148,6 +168,7 @@ def document() -> dict:
             },
             "post": {
                 "summary": "Create an article",
+                "parameters": [_idempotency_key],
                 "requestBody": write("Article"),
                 "responses": {
                     "201": _ok("Created", _ref("Article")),
@@ -209,6 +230,7 @@ def document() -> dict:
     paths.update(_translation_paths())
     paths.update(operations_api.openapi_paths(_problem))
     paths.update(media_paths())
+    _common_problems(paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": "syndicate editor API", "version": __version__},
@@ -237,7 +259,12 @@ def document() -> dict:
                 "Problem": {
                     "description": "RFC 9457 problem details",
                     "content": {"application/problem+json": {"schema": _ref("Problem")}},
-                }
+                },
+                "Unavailable": {
+                    "description": "The database is unreachable: retry after Retry-After seconds",
+                    "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+                    "content": {"application/problem+json": {"schema": _ref("Problem")}},
+                },
             },
         },
     }
@@ -290,6 +317,14 @@ def _translation_schemas() -> dict:
                 "attempts": {"type": "integer"},
                 "error": {"type": ["string", "null"]},
                 "detail": {"type": ["string", "null"]},
+            },
+        },
+        "RemovedTerm": {
+            "type": "object",
+            "required": ["id", "stale_translations"],
+            "properties": {
+                "id": {"type": "integer"},
+                "stale_translations": {"type": "integer", "minimum": 0},
             },
         },
         "GlossaryTerm": {
@@ -372,7 +407,7 @@ def _translation_paths() -> dict:
                     {"name": n, "in": "query", "schema": {"enum": list(CODES)}}
                     for n in ("source_language", "target_language")
                 ],
-                "responses": {"200": _ok("Terms"), **_errors(401)},
+                "responses": {"200": _ok("Terms"), **_errors(401, 422)},
             },
             "post": {
                 "summary": "Add a term; 202: affected machine translations are marked stale "

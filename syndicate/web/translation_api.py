@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, request
 
 from syndicate.editorial.representation import rfc3339
 from syndicate.errors import FieldError, NotFound, ValidationFailed
+from syndicate.languages import CODES
 from syndicate.storage import db
 from syndicate.storage import glossary as glossary_store
 from syndicate.storage import jobs as job_store
@@ -21,6 +22,9 @@ from syndicate.web.auth import require
 from syndicate.web.operations_api import accepted
 
 blueprint = Blueprint("translation_api", __name__, url_prefix="/api/v1")
+# Only language codes match: PUT …/translations/refresh is then a 405 (refresh is POST), not an
+# attempt to store a translation into a language called "refresh".
+_TRANSLATION = "/articles/<public_id>/translations/<any({}):language>".format(", ".join(CODES))
 
 
 def _optional_json() -> dict[str, Any]:
@@ -92,14 +96,14 @@ def job_json(job: TranslationJob) -> dict[str, Any]:
 # Translations of an article ------------------------------------------------------------------
 
 
-@blueprint.get("/articles/<public_id>/translations/<language>")
+@blueprint.get(_TRANSLATION)
 @require("editor")
 def get_translation(public_id: str, language: str):
     article, variant = service.get_translation(db.session(), public_id, language)
     return json_response(translation_json(article, variant))
 
 
-@blueprint.put("/articles/<public_id>/translations/<language>")
+@blueprint.put(_TRANSLATION)
 @require("editor")
 def put_translation(public_id: str, language: str):
     fields = service.parse_translation(read_json())
@@ -151,8 +155,14 @@ def get_job(job_id: int):
 @blueprint.get("/glossary")
 @require("editor")
 def list_glossary():
+    directions = {}
+    for name in ("source_language", "target_language"):
+        value = request.args.get(name)
+        if value is not None and value not in CODES:
+            raise ValidationFailed(FieldError(name, f"must be one of {', '.join(CODES)}"))
+        directions[name] = value
     found = glossary_store.list_terms(
-        db.session(), request.args.get("source_language"), request.args.get("target_language")
+        db.session(), directions["source_language"], directions["target_language"]
     )
     return json_response({"items": [terms.term_json(t) for t in found]})
 

@@ -69,7 +69,7 @@ def english_item() -> Item:
         updated=datetime(2023, 5, 1, 9, 15, tzinfo=UTC),
         authors=("Jane Doe", "Li Wei"),
         categories=("Weather", "Science"),
-        alternates=(Link(f"{SITE}/zh/articles/rain", hreflang="zh-Hans"),),
+        alternates=(Link(f"{SITE}/zh/articles/rain", "related", "text/html", "zh-Hans"),),
         provenance=Provenance("source", "en"),
     )
 
@@ -88,7 +88,9 @@ def chinese_item() -> Item:
         updated=datetime(2023, 5, 1, 17, 15, tzinfo=BEIJING),
         authors=("Jane Doe",),
         categories=("天气",),
-        alternates=(Link(f"{SITE}/en/articles/rain", hreflang="en", title="English original"),),
+        alternates=(
+            Link(f"{SITE}/en/articles/rain", "related", "text/html", "en", "English original"),
+        ),
         provenance=Provenance("machine", "en", model="argos-translate en-zh 1.9"),
     )
 

@@ -135,43 +135,44 @@ def test_content_is_escaped_html_not_cdata(doc, image_item):
     assert one(entry, "a:content/text()") == image_item.content_html
 
 
-def test_entry_links_keep_rel_type_hreflang_and_end_with_the_own_page(root, chinese_item):
+def test_entry_links_its_own_page_first_then_related_languages(root, chinese_item):
     assert link_tuples(entry_element(root, chinese_item)) == [
-        ("alternate", f"{SITE}/en/articles/rain", "text/html", "en"),
         ("alternate", chinese_item.url, "text/html", None),
+        ("related", f"{SITE}/en/articles/rain", "text/html", "en"),
     ]
     links = xpath(entry_element(root, chinese_item), "a:link")
-    assert links[0].get("title") == "English original"
+    assert links[1].get("title") == "English original"
 
 
-def test_image_is_an_enclosure_link(root, image_item):
+def test_image_is_an_enclosure_link_after_the_pages(root, image_item):
     entry = entry_element(root, image_item)
     enclosure = one(entry, "a:link[@rel='enclosure']")
     assert enclosure.get("href") == "https://cdn.example.com/panda.jpg"
     assert enclosure.get("type") == "image/jpeg"
     assert enclosure.get("length") == "48213"
-    # Liferea takes the last <link>: the entry's own page comes after the enclosure.
-    assert xpath(entry, "a:link[last()]/@href") == [image_item.url]
+    # Readers that take the first <link> (feed-extractor) must open the article, not the image.
+    assert xpath(entry, "a:link[1]/@href") == [image_item.url]
+    assert xpath(entry, "a:link[last()]/@rel") == ["enclosure"]
 
 
 def test_duplicate_alternates_are_dropped(document_for, chinese_item):
     item = dataclasses.replace(
         chinese_item,
         alternates=(
-            Link(f"{SITE}/en/articles/rain", hreflang="en"),
-            Link(f"{SITE}/en/articles/rain-copy", hreflang="en"),  # same type and hreflang
+            Link(f"{SITE}/en/articles/rain", "related", "text/html", "en"),
             Link(f"{SITE}/zh/articles/rain-old"),  # would collide with the own page
             Link(chinese_item.url, hreflang="zh-Hans"),  # the own page again
             Link(f"{SITE}/en/articles/rain.pdf", type="application/pdf", hreflang="en"),
+            Link(f"{SITE}/en/articles/rain.epub", type="application/pdf", hreflang="en"),
         ),
     )
     root = parse(render_atom(document_for("atom", items=(item,))))
     entry = entry_element(root, item)
     assert_unique_alternates(entry)
     assert link_tuples(entry) == [
-        ("alternate", f"{SITE}/en/articles/rain", "text/html", "en"),
-        ("alternate", f"{SITE}/en/articles/rain.pdf", "application/pdf", "en"),
         ("alternate", chinese_item.url, "text/html", None),
+        ("related", f"{SITE}/en/articles/rain", "text/html", "en"),
+        ("alternate", f"{SITE}/en/articles/rain.pdf", "application/pdf", "en"),
     ]
 
 

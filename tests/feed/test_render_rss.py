@@ -221,14 +221,14 @@ def test_enclosure_omitted_when_length_or_type_unknown(document_for, image_item)
     assert xpath(second, "media:content/@type") == []
 
 
-def test_item_alternates_with_hreflang_and_own_page_last(root, chinese_item):
-    links = xpath(item_element(root, chinese_item), "atom:link[@rel='alternate']")
-    assert [(link.get("href"), link.get("hreflang")) for link in links] == [
-        (f"{SITE}/en/articles/rain", "en"),
-        (chinese_item.url, None),
+def test_item_links_its_own_page_first_and_other_languages_as_related(root, chinese_item):
+    links = xpath(item_element(root, chinese_item), "atom:link")
+    assert [(link.get("rel"), link.get("href"), link.get("hreflang")) for link in links] == [
+        ("alternate", chinese_item.url, None),
+        ("related", f"{SITE}/en/articles/rain", "en"),
     ]
     assert {link.get("type") for link in links} == {"text/html"}
-    assert links[0].get("title") == "English original"
+    assert links[1].get("title") == "English original"
 
 
 def test_item_without_alternates_has_no_atom_links(root, image_item):

@@ -137,11 +137,8 @@ def read_rss(data: bytes) -> ReadFeed:
                 authors=[c.text for c in element.findall("dc:creator", NS)],
                 categories=[c.text for c in element.findall("category")],
                 image=None if enclosure is None else enclosure.get("url"),
-                alternates=[
-                    (a.get("href"), a.get("hreflang"))
-                    for a in _links(element, "alternate")
-                    if a.get("href") != link
-                ],
+                # The other languages' pages (rel="related"); the one alternate is the item's.
+                alternates=[(a.get("href"), a.get("hreflang")) for a in _links(element, "related")],
                 provenance=_provenance(element),
             )
         )
@@ -165,8 +162,8 @@ def read_atom(data: bytes) -> ReadFeed:
         alternates=[(a.get("href"), a.get("hreflang")) for a in _links(root, "alternate")],
     )
     for entry in root.findall("atom:entry", NS):
-        alternates = _links(entry, "alternate")
-        own = alternates[-1].get("href")  # the entry's own page is the last alternate
+        (own_link,) = _links(entry, "alternate")  # exactly one: the entry's own page
+        own = own_link.get("href")
         enclosures = _links(entry, "enclosure")
         feed.items.append(
             ReadItem(
@@ -181,7 +178,7 @@ def read_atom(data: bytes) -> ReadFeed:
                 authors=[a.text for a in entry.findall("atom:author/atom:name", NS)],
                 categories=[c.get("term") for c in entry.findall("atom:category", NS)],
                 image=enclosures[0].get("href") if enclosures else None,
-                alternates=[(a.get("href"), a.get("hreflang")) for a in alternates[:-1]],
+                alternates=[(a.get("href"), a.get("hreflang")) for a in _links(entry, "related")],
                 provenance=_provenance(entry),
             )
         )

@@ -16,9 +16,10 @@ hub.
 
 Entry (``xml:lang`` = item.language): ``id``, ``title type="text"``, ``updated``, ``author``,
 ``content type="html"`` (escaped, never CDATA), ``summary`` (text), ``category term``,
-``published``, then ``link``: enclosure (the image, with type and length when known), one
-alternate per other language (hreflang, text/html) and the entry's own page as the LAST alternate
-(Liferea takes the last one); finally ``syndicate:translation``.
+``published``, then ``link``: exactly one alternate (text/html), the entry's own page, FIRST
+(readers take the first link, or the first or the last alternate: all must open the article),
+one ``related`` per other language (text/html, hreflang), the enclosure (the image, with type
+and length when known) LAST; finally ``syndicate:translation``.
 
 feedgen drops rel/type/hreflang/length on entry links (upstream #135) and rejects link relations
 outside its list, so every link is written by our hook (``_feedgen_ext``), never by
@@ -105,10 +106,12 @@ def _write_feed_links(doc: FeedDocument, feed: etree._Element) -> None:
 def _write_entry_extras(item: Item, entry: etree._Element) -> None:
     entry.set(_XML_LANG, item.language)
     entry.find("title").set("type", "text")
+    _link(entry, item.url, "alternate", HTML)
+    for link in other_alternates(item.url, item.alternates):
+        _link(entry, link.href, link.rel, link_type(link), link.hreflang, link.title, link.length)
     image = item.image
     if image is not None:
         _link(entry, image.url, "enclosure", image.type, length=image.length)
-    _alternate_links(entry, item.url, item.alternates)
     provenance = item.provenance
     if provenance is not None:
         sub(

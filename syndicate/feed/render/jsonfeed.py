@@ -139,7 +139,7 @@ def _item_extension(item: Item) -> dict[str, Any]:
 def _alternates(own_url: str, links: tuple[Link, ...]) -> list[dict[str, str]]:
     result = []
     for link in other_alternates(own_url, links):
-        if link.rel != "alternate":
+        if link.rel not in ("alternate", "related"):  # an item's other languages are related
             continue
         alternate = {"url": clean(link.href)}
         if link.hreflang is not None:

@@ -20,7 +20,8 @@ Item: ``title``, ``link``, ``description`` (summary), ``content:encoded``,
 ``guid isPermaLink="false"``, ``category``, ``enclosure`` (only with a known type and length:
 external images of unknown size have none), ``pubDate``, ``dc:creator``, ``dc:language`` (only
 when it differs from the channel's),
-``atom:link rel=alternate hreflang`` per other language followed by one for the item's own page,
+``atom:link``: when the item exists in other languages, one ``rel=alternate`` (its own page,
+the same as ``link``) first, then one ``rel=related hreflang`` per other language,
 ``media:content medium="image"`` (type, fileSize, width, height when known; ``media:title`` =
 caption, ``media:description`` = alt)
 and ``syndicate:translation``. An item with an empty summary gets its body as ``description``
@@ -119,7 +120,12 @@ def _write_item_extras(item: Item, channel_language: str, element: etree._Elemen
         sub(element, f"{{{DC_NS}}}creator", text=author)
     if item.language != channel_language:
         sub(element, f"{{{DC_NS}}}language", text=item.language)
-    _alternate_links(element, item.url, item.alternates)
+    # One alternate, the item's own page (as <link>), first; other languages as related.
+    related = other_alternates(item.url, item.alternates)
+    if related:
+        _atom_link(element, item.url, "alternate", HTML)
+    for link in related:
+        _atom_link(element, link.href, link.rel, link_type(link), link.hreflang, link.title)
     image = item.image
     if image is not None:
         media = sub(

@@ -11,6 +11,7 @@ from syndicate.editorial.representation import article_json
 from syndicate.errors import Conflict, FieldError, ValidationFailed
 from syndicate.feed import labels as feed_labels
 from syndicate.languages import CODES, tag
+from syndicate.numbers import strict_int
 from syndicate.storage import articles as article_store
 from syndicate.storage import db
 from syndicate.storage import jobs as job_store
@@ -66,7 +67,7 @@ def articles_list():
     session = db.session()
     filters = _filters()
     raw_page = request.args.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    page = strict_int(raw_page, low=1, high=1_000_000) or 1
     found, total = article_store.list_page(
         session, filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
     )

@@ -67,7 +67,9 @@ def _check(row: ApiToken) -> str:
     """Binds the session to this very token: a row id alone could name another token after a
     database restore. Keyed with the app secret, so the cookie does not carry the hash itself."""
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"desk-session:{row.token_hash}".encode(), hashlib.sha256).hexdigest()
+    # The generation is in the check: signing out bumps it, voiding every earlier cookie.
+    message = f"desk-session:{row.token_hash}:{row.desk_generation or 0}"
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
 def sign_in(row: ApiToken) -> None:
@@ -80,6 +82,11 @@ def sign_in(row: ApiToken) -> None:
 
 
 def sign_out() -> None:
+    row = editor()
+    if row is not None:
+        # The cookie is client-side: clearing it here does not void a copy saved before.
+        token_store.end_desk_sessions(db.session(), row)
+        db.session().commit()
     language = session.get(LANGUAGE_KEY)
     session.clear()
     if language:
@@ -135,7 +142,14 @@ def _here() -> str:
 
 def safe_next(value: str | None, default: str | None = None) -> str:
     """Where to go after a form: only a path on the desk (no open redirect)."""
-    if value and value.startswith("/desk/") and not value.startswith("//") and "\\" not in value:
+    if (
+        value
+        and value.startswith("/desk/")
+        and not value.startswith("//")
+        and "\\" not in value
+        # CR/LF would split the Location header (and any control character has no place there)
+        and value.isprintable()
+    ):
         return value
     return default or url_for("desk.articles")
 

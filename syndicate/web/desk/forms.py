@@ -11,6 +11,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from syndicate.errors import BadRequest, FieldError
+from syndicate.numbers import strict_int
 
 TAG_SEPARATORS = re.compile(r"[,，、]")  # Chinese keyboards type the full-width comma
 ARTICLE_FIELDS = ("title", "summary", "body_html", "author", "section", "tags")
@@ -65,10 +66,10 @@ def values_of(article: dict[str, Any]) -> dict[str, str]:
 
 
 def revision(form: MultiDict) -> int:
-    raw = form.get("revision", "")
-    if not raw.isdigit():
+    number = strict_int(form.get("revision", ""), low=1)
+    if number is None:
         raise BadRequest("the form lost the revision it was editing; reload the page")
-    return int(raw)
+    return number
 
 
 def translation_values(form: MultiDict) -> dict[str, str]:

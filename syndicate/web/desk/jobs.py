@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import redirect, request
 
+from syndicate.numbers import strict_int
 from syndicate.storage import db
 from syndicate.storage import jobs as job_store
 from syndicate.web.api import json_response
@@ -18,7 +19,8 @@ MAX_IDS = 100
 def jobs_json():
     if context.editor() is None:
         return json_response({"error": _("Sign in first")}, 401)
-    ids = [int(v) for v in request.args.getlist("id") if v.isdigit()][:MAX_IDS]
+    parsed = (strict_int(v, low=1) for v in request.args.getlist("id"))
+    ids = [v for v in parsed if v is not None][:MAX_IDS]
     found = [rows.job_view(job) for job in job_store.get_many(db.session(), ids)]
     return json_response(
         {"jobs": [job.json() for job in found], "finished": all(job.finished for job in found)}

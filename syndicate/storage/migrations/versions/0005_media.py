@@ -1,7 +1,7 @@
 """media library: images and their files (bytes in the database), articles by image URL
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-27
 """
 
@@ -12,7 +12,7 @@ import syndicate.storage.models
 
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

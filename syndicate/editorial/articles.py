@@ -12,13 +12,17 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from syndicate import events
+from syndicate.editorial import revisions
 from syndicate.errors import Conflict, FieldError, NotFound, ValidationFailed
 from syndicate.storage import articles as article_store
 from syndicate.storage import sections as section_store
 from syndicate.storage.models import Article, utcnow
 
 # Fields whose change is a change of content (readers see it; translations go stale).
-CONTENT_FIELDS = ("title", "summary", "body_html", "image", "tags", "author", "source")
+CONTENT_FIELDS = (
+    "title", "summary", "body_html", "image", "tags", "author", "source", "correction",
+)  # fmt: skip
+LIVE = ("published", "scheduled")
 VARIANT_FIELDS = ("title", "summary", "body_html")
 
 
@@ -61,21 +65,28 @@ def _apply(article: Article, fields: dict[str, Any]) -> bool:
         if (article.image_url, source.image_caption, source.image_alt) != new:
             article.image_url, source.image_caption, source.image_alt = new
             changed = True
-    for name in ("author", "source", "tags"):
+    for name in ("author", "source", "tags", "correction"):
         if name in fields and getattr(article, name) != fields[name]:
             setattr(article, name, fields[name])
             changed = True
     return changed
 
 
-def create(session: Session, fields: dict[str, Any]) -> Article:
+def live_status(status: str, published_at, now) -> str:
+    """A publication with a future time is ``scheduled``; once its time came, ``published``."""
+    if status not in LIVE:
+        return status
+    return "scheduled" if published_at is not None and published_at > now else "published"
+
+
+def create(session: Session, fields: dict[str, Any], *, editor: str = "") -> Article:
     section = _section(session, fields["section"])
     now = utcnow()
     public_id = fields.get("id") or new_public_id(fields["title"], now)
     if article_store.exists(session, public_id):
         raise Conflict(f"an article with id {public_id!r} already exists")
-    status = fields.get("status", "draft")
-    published_at = fields.get("published_at") or (now if status == "published" else None)
+    published_at = fields.get("published_at") or (now if fields.get("status") in LIVE else None)
+    status = live_status(fields.get("status", "draft"), published_at, now)
     image = fields.get("image")
     article = Article(
         public_id=public_id,
@@ -87,6 +98,7 @@ def create(session: Session, fields: dict[str, Any]) -> Article:
         image_url=image.url if image else None,
         tags=fields.get("tags", []),
         canonical_url=fields.get("canonical_url"),
+        correction=fields.get("correction", ""),
         published_at=published_at,
         updated_at=fields.get("updated_at") or published_at or now,
         modified_at=now,
@@ -107,6 +119,7 @@ def create(session: Session, fields: dict[str, Any]) -> Article:
         source_revision=1,
         status="ready",
     )
+    revisions.record(session, article, article.language, revisions.article_content(article), editor)
     session.commit()
     events.article_changed.send(
         _sender(), article_id=public_id, sections=[section.slug], reason="created"
@@ -115,7 +128,12 @@ def create(session: Session, fields: dict[str, Any]) -> Article:
 
 
 def update(
-    session: Session, public_id: str, fields: dict[str, Any], *, expected_revision: int
+    session: Session,
+    public_id: str,
+    fields: dict[str, Any],
+    *,
+    expected_revision: int,
+    editor: str = "",
 ) -> Article:
     """Apply an edit made on ``expected_revision``; a stale one raises Conflict, changes nothing."""
     article = get(session, public_id)
@@ -134,9 +152,10 @@ def update(
     for name in ("canonical_url", "status", "published_at"):
         if name in fields:
             setattr(article, name, fields[name])
-    if article.status == "published" and article.published_at is None:
-        article.published_at = utcnow()
     now = utcnow()
+    if article.status in LIVE and article.published_at is None:
+        article.published_at = now
+    article.status = live_status(article.status, article.published_at, now)
     if "updated_at" in fields and fields["updated_at"] is not None:
         article.updated_at = fields["updated_at"]
     elif content_changed:
@@ -150,7 +169,14 @@ def update(
         article.modified_at = now
         article.original.source_revision = article.revision
         article.original.updated_at = now
+        bumped = True
+    else:
+        bumped = False
     try:
+        if bumped:  # its query flushes the edit: inside the try, a race is a 409 here too
+            revisions.record(
+                session, article, article.language, revisions.article_content(article), editor
+            )
         session.commit()
     except StaleDataError:
         session.rollback()
@@ -175,17 +201,33 @@ def _stale(current: Article, expected: int) -> Conflict:
 
 
 def set_status(session: Session, public_id: str, status: str) -> Article:
+    """Publish (``scheduled`` while ``published_at`` is in the future) or unpublish (which
+    cancels a schedule)."""
     article = get(session, public_id)
+    now = utcnow()
+    if status in LIVE and article.published_at is None:
+        article.published_at = now
+    status = live_status(status, article.published_at, now)
     if article.status != status:
         article.status = status
-        if status == "published" and article.published_at is None:
-            article.published_at = utcnow()
-        article.modified_at = utcnow()
+        article.modified_at = now
         session.commit()
         events.article_changed.send(
             _sender(), article_id=public_id, sections=[article.section.slug], reason=status
         )
     return article
+
+
+def restore(
+    session: Session, public_id: str, number: int, *, expected_revision: int, editor: str = ""
+) -> Article:
+    """A new revision with the content of revision ``number``; refused (409) like any edit
+    made on a revision that is not the current one."""
+    article = get(session, public_id)
+    fields = revisions.restore_fields(revisions.get(session, article, number))
+    if fields.get("section") and section_store.get(session, fields["section"]) is None:
+        fields.pop("section")  # the section was deleted since: the article stays where it is
+    return update(session, public_id, fields, expected_revision=expected_revision, editor=editor)
 
 
 def delete(session: Session, public_id: str) -> None:

@@ -10,6 +10,9 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+# Imported for its session hook: every write of an article's text updates the search index.
+from syndicate.storage import search  # noqa: F401
+
 EXTENSION = "syndicate.db"
 
 

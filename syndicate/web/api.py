@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, g, request, url_for
 
 from syndicate.editorial import articles, payloads, sections
 from syndicate.editorial.representation import article_etag, article_json, section_json
@@ -107,7 +107,10 @@ def list_articles():
         errors.append(FieldError("language", f"must be one of {', '.join(CODES)}"))
     status = request.args.get("status")
     if status is not None and status not in payloads.STATUSES:
-        errors.append(FieldError("status", "must be draft or published"))
+        errors.append(FieldError("status", f"must be one of {', '.join(payloads.STATUSES)}"))
+    query = request.args.get("q")
+    if query is not None and len(query) > 200:
+        errors.append(FieldError("q", "must be at most 200 characters"))
     since = request.args.get("updated_since")
     if since is not None:
         try:
@@ -119,7 +122,11 @@ def list_articles():
     page = int_arg("page", 1, low=1, high=1_000_000)
     per_page = int_arg("per_page", current_app.config["SYNDICATE_PAGE_SIZE"], low=1, high=200)
     filters = article_store.ArticleFilter(
-        section=request.args.get("section"), language=language, status=status, updated_since=since
+        section=request.args.get("section"),
+        language=language,
+        status=status,
+        updated_since=since,
+        query=(query or "").strip() or None,
     )
     rows, total = article_store.list_page(
         db.session(), filters, limit=per_page, offset=(page - 1) * per_page
@@ -142,7 +149,7 @@ def list_articles():
 @require("editor")
 def create_article():
     fields = payloads.parse_article(read_json(), partial=False)
-    article = articles.create(db.session(), fields)
+    article = articles.create(db.session(), fields, editor=g.token.label)
     location = url_for("api.get_article", public_id=article.public_id)
     headers = {"Location": location, "ETag": article_etag(article)}
     return json_response(article_json(article), 201, headers)
@@ -177,7 +184,9 @@ def update_article(public_id: str):
     expected = expected_revision(fields, public_id)
     if request.method == "PUT":  # a replacement: what the client left out goes back to empty
         fields = {**payloads.PUT_DEFAULTS, **fields}
-    article = articles.update(db.session(), public_id, fields, expected_revision=expected)
+    article = articles.update(
+        db.session(), public_id, fields, expected_revision=expected, editor=g.token.label
+    )
     return json_response(article_json(article), headers={"ETag": article_etag(article)})
 
 
@@ -205,3 +214,7 @@ def openapi():
     from syndicate.web.openapi import document
 
     return json_response(document())
+
+
+# Revision history and restore live beside, on this blueprint.
+from syndicate.web import history_api  # noqa: E402, F401

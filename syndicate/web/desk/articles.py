@@ -118,7 +118,9 @@ def create_article():
     values = forms.article_values(request.form)
     try:
         fields = payloads.parse_article(forms.article_payload(values, new=True), partial=False)
-        article = articles.create(db.session(), {**fields, "status": "draft"})
+        article = articles.create(
+            db.session(), {**fields, "status": "draft"}, editor=context.editor().label
+        )
     except ValidationFailed as exc:
         return _form(values, 422, errors=forms.field_errors(exc.errors))
     flash(_("“%(title)s” was saved as a draft.", title=article.original.title), "success")
@@ -142,7 +144,9 @@ def update_article(public_id: str):
     expected = forms.revision(request.form)
     try:
         fields = payloads.parse_article(forms.article_payload(values, new=False), partial=True)
-        article = articles.update(session, public_id, fields, expected_revision=expected)
+        article = articles.update(
+            session, public_id, fields, expected_revision=expected, editor=context.editor().label
+        )
     except ValidationFailed as exc:
         session.rollback()
         return _form(

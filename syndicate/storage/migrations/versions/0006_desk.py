@@ -34,17 +34,25 @@ def upgrade() -> None:
     with op.batch_alter_table('articles', schema=None) as batch_op:
         batch_op.add_column(sa.Column('correction', sa.Text(), server_default='', nullable=False))
 
+    from syndicate.languages import CODES
+    from syndicate.storage import search
+
     # The search index is engine-specific and not a model (see syndicate/storage/search.py).
     if op.get_bind().dialect.name == 'sqlite':
         op.execute(
             "CREATE VIRTUAL TABLE article_search USING fts5("
-            "title, body, article_id UNINDEXED, language UNINDEXED, "
+            "title, body, language UNINDEXED, "
             "tokenize = 'unicode61 remove_diacritics 2')"
         )
-        # Rows deleted by SQL (an article's cascade) leave the index with them.
+        # Rows deleted by SQL (an article's cascade) leave the index with them. The rowid is
+        # article id * 8 + the language's slot (search.sqlite_rowid).
+        slots = " ".join(
+            f"WHEN '{code}' THEN {search.language_slot(code)}" for code in CODES
+        )
         op.execute(
-            "CREATE TRIGGER article_search_delete AFTER DELETE ON article_variants "
-            "BEGIN DELETE FROM article_search WHERE rowid = old.id; END"
+            "CREATE TRIGGER article_search_delete AFTER DELETE ON article_variants BEGIN "
+            f"DELETE FROM article_search WHERE rowid = old.article_id * {search.LANGUAGE_SLOTS} "
+            f"+ (CASE old.language {slots} ELSE {search.LANGUAGE_SLOTS - 1} END); END"
         )
     else:
         op.create_table('article_search',
@@ -58,8 +66,6 @@ def upgrade() -> None:
         )
         op.create_index('ix_article_search_terms', 'article_search', ['terms'], postgresql_using='gin')
         op.create_index('ix_article_search_article', 'article_search', ['article_id'])
-
-    from syndicate.storage import search
 
     search.rebuild(op.get_bind())
 

@@ -65,7 +65,15 @@ def document() -> dict:
         },
         "tags": {"type": "array", "items": {"type": "string"}},
         "canonical_url": {"type": ["string", "null"], "format": "uri"},
-        "status": {"enum": ["draft", "published"]},
+        "correction": {
+            "type": "string",
+            "description": "A correction note shown to readers in the item and on the page.",
+        },
+        "status": {
+            "enum": ["draft", "scheduled", "published"],
+            "description": "Publishing with a future published_at answers scheduled; the "
+            "worker's scheduler publishes it at that time.",
+        },
         "published_at": {"type": ["string", "null"], "format": "date-time"},
         "updated_at": {"type": ["string", "null"], "format": "date-time"},
         "revision": {"type": "integer", "minimum": 1},
@@ -131,13 +139,14 @@ def document() -> dict:
         },
         "/api/v1/articles": {
             "get": {
-                "summary": "List articles, most recently changed first",
+                "summary": "List articles, most recently changed first (a search: best first)",
                 "parameters": [
                     {"name": n, "in": "query", "schema": s}
                     for n, s in (
+                        ("q", {"type": "string", "maxLength": 200}),
                         ("section", {"type": "string"}),
                         ("language", {"enum": list(CODES)}),
-                        ("status", {"enum": ["draft", "published"]}),
+                        ("status", {"enum": ["draft", "scheduled", "published"]}),
                         ("updated_since", {"type": "string", "format": "date-time"}),
                         ("page", {"type": "integer", "minimum": 1}),
                         ("per_page", {"type": "integer", "minimum": 1, "maximum": 200}),
@@ -207,6 +216,7 @@ def document() -> dict:
     }
     paths.update(_translation_paths())
     paths.update(operations_api.openapi_paths(_problem))
+    paths.update(_revision_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "syndicate editor API", "version": __version__},
@@ -392,6 +402,44 @@ def _translation_paths() -> dict:
             "delete": {
                 "summary": "Remove a term; 202 as for adding",
                 "responses": {"202": marking, **_errors(401, 404)},
+            },
+        },
+    }
+
+
+def _revision_paths() -> dict:
+    number = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}
+    language = {
+        "name": "language",
+        "in": "query",
+        "schema": {"enum": list(CODES)},
+        "description": "A translation's history (default: the original's).",
+    }
+    return {
+        "/api/v1/articles/{public_id}/revisions": {
+            "parameters": [_id, language],
+            "get": {
+                "summary": "Saved revisions, newest first: {revision, updated_at, editor, "
+                "fields_changed}",
+                "responses": {"200": _ok("Revisions"), **_errors(401, 404, 422)},
+            },
+        },
+        "/api/v1/articles/{public_id}/revisions/{number}": {
+            "parameters": [_id, number, language],
+            "get": {
+                "summary": "The article as it was at that revision",
+                "responses": {"200": _ok("Revision"), **_errors(401, 404, 422)},
+            },
+        },
+        "/api/v1/articles/{public_id}/revisions/{number}/restore": {
+            "parameters": [_id, number],
+            "post": {
+                "summary": "A new revision with that revision's content (revision required)",
+                "parameters": [_if_match],
+                "responses": {
+                    "200": _ok("Restored", _ref("Article")),
+                    **_errors(401, 404, 409, 422, 428),
+                },
             },
         },
     }

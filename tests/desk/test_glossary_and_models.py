@@ -53,7 +53,7 @@ def test_add_edit_remove_terms_with_their_stale_counts(desk, translated):
     assert "1 machine translation(s) are now stale." in text
     offer = document.xpath("//div[contains(@class, 'flash-stale')]//button")
     assert offer[0].get("data-action") == "refresh-stale"
-    row = desk.page("/desk/?translation=stale").xpath(f"//li[@data-article='{ID}']")
+    row = desk.page("/desk/?translation=stale").xpath(f"//tr[@data-article='{ID}']")
     assert row, "the translation is listed as stale"
 
     refreshed = desk.post("/desk/translations/refresh", {"next": "/desk/"})

@@ -109,9 +109,16 @@ class ArticleRow:
     status_label: str
     revision: int
     updated: str
+    published: str  # when it went (or goes, if scheduled) live, in the site's zone
     edit_url: str
+    history_url: str
+    preview_url: str
     public_url: str | None
     variants: list[VariantView]
+
+    @property
+    def jobs(self) -> list[JobView]:
+        return [v.job for v in self.variants if v.job is not None]
 
 
 def _job_shown(job: TranslationJob | None, variant: ArticleVariant | None) -> bool:
@@ -167,7 +174,10 @@ def article_rows(session: Session, articles: Sequence[Article]) -> list[ArticleR
                 status_label=labels.label(labels.ARTICLE_STATUSES, article.status),
                 revision=article.revision,
                 updated=when(article.updated_at),
+                published=when(article.published_at) if article.status != "draft" else "",
                 edit_url=url_for("desk.edit_article", public_id=article.public_id),
+                history_url=url_for("desk.article_history", public_id=article.public_id),
+                preview_url=url_for("desk.preview_article", public_id=article.public_id),
                 public_url=article_url(base_url, article.language, article.public_id)
                 if article.status == "published"
                 else None,

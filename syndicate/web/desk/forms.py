@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from werkzeug.datastructures import MultiDict
 
 from syndicate.errors import BadRequest, FieldError
+from syndicate.web.desk.messages import localize
 
 TAG_SEPARATORS = re.compile(r"[,，、]")  # Chinese keyboards type the full-width comma
 ARTICLE_FIELDS = ("title", "summary", "body_html", "author", "section", "tags")
@@ -131,5 +132,5 @@ def field_errors(errors: list[FieldError]) -> dict[str, str]:
     out: dict[str, str] = {}
     for error in errors:
         name = {"image": "image_url"}.get(error.field, error.field.replace(".", "_"))
-        out.setdefault(name, error.message)
+        out.setdefault(name, localize(error.message))
     return out

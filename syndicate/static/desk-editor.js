@@ -45,6 +45,10 @@
     image: { editClass: false, editStyle: false, editBorderRadius: false, editMargins: false,
              editAlign: false, editSize: false, editId: false, editLink: false, useImageEditor: false },
     uploader: { insertImageAsBase64URI: false, url: "" },
+    // The raw HTML in a plain textarea: Jodit's default source editor (Ace) and its
+    // beautifier load from a CDN, which the desk's Content-Security-Policy refuses.
+    sourceEditor: "area",
+    beautifyHTML: false,
     showCharsCounter: false,
     showWordsCounter: false,
     showXPathInStatusbar: false,

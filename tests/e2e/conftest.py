@@ -104,6 +104,7 @@ def server(tmp_path_factory, packages_dir, argos_home) -> Iterator[Server]:
         BASE_URL=url,
         SECRET_KEY="e2e-secret",
         TRANSLATION_RETRY_DELAY=0,
+        SCHEDULER_INTERVAL=0.5,  # a scheduled article goes live within half a second
         LOG_LEVEL="INFO",
     )
     initialised = run_cli(["init", "--demo"], env)

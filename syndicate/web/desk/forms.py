@@ -21,6 +21,7 @@ IMAGE_FIELDS = ("image_url", "image_caption", "image_alt")
 #: Sources, canonical URL, correction note and the publication time (for a schedule).
 MORE_FIELDS = ("source", "canonical_url", "correction", "published_at")
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+LOCAL_SECOND = "%Y-%m-%dT%H:%M:%S"  # the same with step="1", when seconds are not zero
 
 
 def split_tags(raw: str) -> list[str]:
@@ -37,8 +38,8 @@ def local_minute(value: str | None, timezone: str) -> str:
     """An RFC 3339 time as the datetime-local value in the site's zone ("" for none)."""
     if not value:
         return ""
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment.astimezone(ZoneInfo(timezone)).strftime(LOCAL_MINUTE)
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(ZoneInfo(timezone))
+    return moment.strftime(LOCAL_SECOND if moment.second else LOCAL_MINUTE)
 
 
 def _from_local_minute(raw: str, timezone: str) -> str | None:
@@ -46,7 +47,7 @@ def _from_local_minute(raw: str, timezone: str) -> str | None:
     if not raw:
         return None
     try:
-        moment = datetime.strptime(raw[:16], LOCAL_MINUTE)
+        moment = datetime.strptime(raw[:19], LOCAL_SECOND if len(raw) > 16 else LOCAL_MINUTE)
     except ValueError:
         return raw  # the API's validation names the field
     return moment.replace(tzinfo=ZoneInfo(timezone)).isoformat()

@@ -43,7 +43,11 @@ def get(
 
 def restore_fields(row: ArticleRevision) -> dict[str, Any]:
     """The fields an edit needs to bring this revision's content back."""
-    fields = {name: row.content.get(name) for name in ARTICLE_CONTENT if name in row.content}
+    fields = {
+        name: row.content.get(name)
+        for name in ARTICLE_CONTENT
+        if name in row.content and name != "published_at"
+    }
     image = fields.get("image")
     fields["image"] = ImageInput(image["url"], image["caption"], image["alt"]) if image else None
     return fields

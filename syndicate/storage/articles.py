@@ -95,11 +95,16 @@ def list_page(
 ) -> tuple[list[Article], int]:
     """Newest change first (or by ``sort``; a search: best match first), with the total."""
     query = select(Article)
-    ranks = search.ranked(session, filters.query) if filters.query else None
-    if filters.query and ranks is None:
-        return [], 0  # nothing searchable in the query (punctuation only)
-    if ranks is not None:
-        query = query.join(ranks, ranks.c.article_id == Article.id)
+    ranked: dict[int, float] = {}
+    if filters.query:
+        ranked = search.ranks(session, filters.query)
+        if not ranked:
+            return [], 0  # no match, or nothing searchable in the query (punctuation only)
+        query = query.where(Article.id.in_(list(ranked)))
+    narrowed = any(
+        (filters.section, filters.language, filters.status, filters.updated_since,
+         filters.translation)
+    )  # fmt: skip
     if filters.section:
         query = query.join(Section, Article.section_id == Section.id).where(
             Section.slug == filters.section
@@ -112,12 +117,16 @@ def list_page(
         query = query.where(Article.modified_at >= filters.updated_since)
     if filters.translation:
         query = query.where(_translation_condition(filters.translation))
+    if ranked and sort is None:
+        # Best match first: the matching ids that pass the filters, ordered here by rank.
+        # (The index holds only existing articles: without other filters, no query needed.)
+        ids = list(session.scalars(query.with_only_columns(Article.id))) if narrowed else [*ranked]
+        ids.sort(key=lambda i: (ranked[i], -i))
+        page = ids[offset : offset + limit]
+        found = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(page)))}
+        return [found[i] for i in page if i in found], len(ids)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    if ranks is not None and sort is None:
-        order = (ranks.c.rank.asc(), Article.modified_at.desc(), Article.id.desc())
-    else:
-        order = _order(sort, descending)
-    rows = session.scalars(query.order_by(*order).limit(limit).offset(offset))
+    rows = session.scalars(query.order_by(*_order(sort, descending)).limit(limit).offset(offset))
     return list(rows), total
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import func, select
@@ -56,7 +57,7 @@ def next_number(session: Session, article: Article, language: str) -> int:
 #: What a revision of an original keeps (the content; status and dates are not content).
 ARTICLE_CONTENT = (
     "section", "title", "summary", "body_html", "author", "source", "image", "tags",
-    "canonical_url", "correction",
+    "canonical_url", "correction", "published_at",
 )  # fmt: skip
 TRANSLATION_CONTENT = ("title", "summary", "body_html", "image_caption", "image_alt")
 
@@ -77,6 +78,10 @@ def article_content(article: Article) -> dict[str, Any]:
         "tags": list(article.tags or []),
         "canonical_url": article.canonical_url,
         "correction": article.correction or "",
+        # Not restored (a restore brings content back, not a publication time), but shown.
+        "published_at": article.published_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        if article.published_at
+        else None,
     }
 
 

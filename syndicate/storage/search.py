@@ -27,7 +27,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, Float, Integer, event, select, text
+from sqlalchemy import Connection, event, select, text
 from sqlalchemy.orm import Session
 
 from syndicate.content.sanitize import plain_text
@@ -39,8 +39,8 @@ MAX_TERMS = 20_000  # a tsvector holds 16,383 positions; a 500 kB body is cut, n
 MAX_QUERY_TERMS = 32
 TITLE_WEIGHT = 4.0  # bm25 column weight of the title over the body (SQLite)
 #: Matches ranked per query: the newest ones. Ranking every match of a word found in most of
-#: 100,000 articles takes seconds; the newest 2,000 are what a newsroom searches for.
-CANDIDATES = 2000
+#: 100,000 articles takes seconds; the newest 1,000 are what a newsroom searches for.
+CANDIDATES = 1000
 LANGUAGE_SLOTS = 8
 
 _WORD = re.compile(r"[^\W_]+")
@@ -140,31 +140,35 @@ def tsvector(title: list[str], rest: list[str]) -> str:
     return " ".join(entries)
 
 
-def ranked(connection_or_session, query: str):
-    """A subquery ``(article_id, rank)`` of the articles matching ``query`` (lower rank first),
-    or ``None`` when the query has no searchable term."""
+def ranks(session, query: str) -> dict[int, float]:
+    """``{article id: rank}`` of the articles matching ``query`` among the newest CANDIDATES
+    matching texts (lower rank is better); empty when nothing matches or nothing in the query
+    is searchable. One query: the caller filters and pages these ids, so the full-text
+    search (the expensive part) runs once per request, not once for the count and once for
+    the page."""
     groups = query_groups(query)
     if not groups:
-        return None
-    dialect = connection_or_session.get_bind().dialect.name
-    if dialect == "sqlite":
+        return {}
+    if session.get_bind().dialect.name == "sqlite":
         # FTS5 walks the matches newest first and stops at CANDIDATES; its ``rank`` column
-        # (bm25, title weighed more) is computed only for those. bm25() itself may not appear
-        # in an aggregate; the LIMIT keeps SQLite from flattening the inner query.
+        # (bm25, title weighed more) is computed only for those.
         statement = text(
-            f"SELECT rowid_ / {LANGUAGE_SLOTS} AS article_id, min(rank_) AS rank FROM ("
-            f"SELECT rowid AS rowid_, rank AS rank_ FROM {TABLE} "
+            f"SELECT rowid / {LANGUAGE_SLOTS}, rank FROM {TABLE} "
             f"WHERE {TABLE} MATCH :q AND rank MATCH 'bm25({TITLE_WEIGHT}, 1.0)' "
-            "ORDER BY rowid DESC LIMIT :candidates) GROUP BY 1"
+            "ORDER BY rowid DESC LIMIT :candidates"
         ).bindparams(q=fts5_query(groups), candidates=CANDIDATES)
     else:
         statement = text(
-            "SELECT article_id, -max(ts_rank(terms, query)) AS rank FROM ("
+            "SELECT article_id, -ts_rank(terms, query) FROM ("
             f"SELECT article_id, terms, CAST(:q AS tsquery) AS query FROM {TABLE} "
-            "WHERE terms @@ CAST(:q AS tsquery) ORDER BY variant_id DESC LIMIT :candidates"
-            ") AS matches GROUP BY article_id"
+            "WHERE terms @@ CAST(:q AS tsquery) ORDER BY article_id DESC LIMIT :candidates"
+            ") AS matches"
         ).bindparams(q=tsquery(groups), candidates=CANDIDATES)
-    return statement.columns(article_id=Integer, rank=Float).subquery("search")
+    best: dict[int, float] = {}
+    for article_id, rank in session.execute(statement):
+        if article_id not in best or rank < best[article_id]:
+            best[article_id] = rank
+    return best
 
 
 # Keeping the index -------------------------------------------------------------------------

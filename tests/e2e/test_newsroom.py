@@ -45,7 +45,7 @@ TEXT = {
         "items": ["河上的灯笼", "码头的音乐"],
         "alt": "论坛大厅",
         "search": "灯光节",
-        "saved": "已保存为草稿",
+        "saved": "已存为草稿",
         "scheduled": "已定时",
         "revision": "已保存（第 3 版）",
         "restored": "已恢复为修订版本 4",

@@ -27,6 +27,7 @@ FIELD_LABELS = {
     "tags": N_("Tags"),
     "canonical_url": N_("Canonical URL"),
     "correction": N_("Correction note"),
+    "published_at": N_("Publication time"),
     "image_caption": N_("Caption"),
     "image_alt": N_("Text alternative (alt)"),
 }

@@ -100,6 +100,12 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sqlite-path", help="reuse (or make) this SQLite corpus")
     parser.add_argument("--postgres-url", help="also measure PostgreSQL (a scratch database)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the corpora a previous run left (the SQLite path, the PostgreSQL "
+        "database syndicate_search_bench) without building them again",
+    )
     parser.add_argument("--output", help="write the report as JSON here")
     args = parser.parse_args(argv)
     report: dict = {"articles": args.articles}
@@ -114,11 +120,15 @@ def main(argv=None) -> None:
         report["sqlite"] = measure(url, args.rounds)
         print(f"sqlite: p50 {report['sqlite']['p50_ms']} ms, p95 {report['sqlite']['p95_ms']} ms")
     if args.postgres_url:
-        url = _postgres_database(args.postgres_url, "syndicate_search_bench")
-        engine = db.make_engine(url)
-        built = corpus.build(engine, articles=args.articles, sections=args.sections)
-        engine.dispose()
-        print(f"postgresql corpus: {args.articles} articles in {built.seconds:.0f} s")
+        name = "syndicate_search_bench"
+        if args.reuse:
+            url = args.postgres_url.rsplit("/", 1)[0] + "/" + name
+        else:
+            url = _postgres_database(args.postgres_url, name)
+            engine = db.make_engine(url)
+            built = corpus.build(engine, articles=args.articles, sections=args.sections)
+            engine.dispose()
+            print(f"postgresql corpus: {args.articles} articles in {built.seconds:.0f} s")
         report["postgresql"] = measure(url, args.rounds)
         pg = report["postgresql"]
         print(f"postgresql: p50 {pg['p50_ms']} ms, p95 {pg['p95_ms']} ms")

@@ -63,4 +63,15 @@
   editor.events.on("change", function () {
     area.value = editor.value;
   });
+  // A media picker on the page (the media library's) inserts an image into the body with
+  // window.dispatchEvent(new CustomEvent("syndicate:insert-image", {detail: {url, alt}})).
+  window.addEventListener("syndicate:insert-image", function (event) {
+    var detail = event.detail || {};
+    if (!detail.url) return;
+    var image = editor.createInside.element("img");
+    image.setAttribute("src", detail.url);
+    image.setAttribute("alt", detail.alt || "");
+    editor.s.insertImage(image, null, null);
+    area.value = editor.value;
+  });
 })();

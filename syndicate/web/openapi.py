@@ -216,7 +216,9 @@ def document() -> dict:
     }
     paths.update(_translation_paths())
     paths.update(operations_api.openapi_paths(_problem))
-    paths.update(_revision_paths())
+    from syndicate.web.openapi_history import revision_paths
+
+    paths.update(revision_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "syndicate editor API", "version": __version__},
@@ -402,44 +404,6 @@ def _translation_paths() -> dict:
             "delete": {
                 "summary": "Remove a term; 202 as for adding",
                 "responses": {"202": marking, **_errors(401, 404)},
-            },
-        },
-    }
-
-
-def _revision_paths() -> dict:
-    number = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}
-    language = {
-        "name": "language",
-        "in": "query",
-        "schema": {"enum": list(CODES)},
-        "description": "A translation's history (default: the original's).",
-    }
-    return {
-        "/api/v1/articles/{public_id}/revisions": {
-            "parameters": [_id, language],
-            "get": {
-                "summary": "Saved revisions, newest first: {revision, updated_at, editor, "
-                "fields_changed}",
-                "responses": {"200": _ok("Revisions"), **_errors(401, 404, 422)},
-            },
-        },
-        "/api/v1/articles/{public_id}/revisions/{number}": {
-            "parameters": [_id, number, language],
-            "get": {
-                "summary": "The article as it was at that revision",
-                "responses": {"200": _ok("Revision"), **_errors(401, 404, 422)},
-            },
-        },
-        "/api/v1/articles/{public_id}/revisions/{number}/restore": {
-            "parameters": [_id, number],
-            "post": {
-                "summary": "A new revision with that revision's content (revision required)",
-                "parameters": [_if_match],
-                "responses": {
-                    "200": _ok("Restored", _ref("Article")),
-                    **_errors(401, 404, 409, 422, 428),
-                },
             },
         },
     }

@@ -1,7 +1,7 @@
 """desk: revision history, correction notes, the full-text search index
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0009
 Create Date: 2026-11-27
 """
 
@@ -12,7 +12,7 @@ import syndicate.storage.models
 
 
 revision = '0006'
-down_revision = '0003'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

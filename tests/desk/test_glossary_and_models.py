@@ -108,7 +108,7 @@ def test_the_page_follows_a_stale_marking_that_runs_in_the_background(desk, tran
     (row,) = desk.page("/desk/glossary").find_class("operation")
     assert "Done: 1 machine translation(s) made stale." in row.text_content()
     assert row.find_class("operation-refresh")[0].get("hidden") is None
-    assert desk.page("/desk/?translation=stale").xpath(f"//li[@data-article='{ID}']")
+    assert desk.page("/desk/?translation=stale").xpath(f"//tr[@data-article='{ID}']")
 
 
 def test_operations_json_needs_a_session(anonymous):

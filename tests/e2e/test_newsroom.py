@@ -180,6 +180,10 @@ def test_write_preview_schedule_edit_compare_restore_search(browser, server, lan
             page.wait_for_timeout(1000)
         expect(_row(page, public_id)).to_have_attribute("data-status", "published")
         assert datetime.now(ZoneInfo("Asia/Shanghai")) >= when
+        # Publication runs off the request (the worker's publisher, the host's mirror).
+        deadline = time.monotonic() + 60
+        while public_id not in _feed_items(page, language) and time.monotonic() < deadline:
+            page.wait_for_timeout(1000)
         assert _feed_items(page, language)[public_id] == title
         # The other language follows once its translation job is done (made while scheduled,
         # unless the worker is still busy with the demo's own translations).

@@ -13,7 +13,7 @@ export SYNDICATE_BASE_URL
 # A few seconds for the Argos index: offline, make run goes on without models.
 INDEX_TIMEOUT ?= 5
 
-.PHONY: run test lint format catalogs bench-translate bench-feeds bench-ops bench-hosts clean
+.PHONY: run test lint format catalogs bench-translate bench-feeds bench-ops bench-hosts bench-search vendor clean
 
 # torch is installed first and pinned: on these machines torch==2.13.0 is a local CPU wheel,
 # while any other spec (asked for by argostranslate -> stanza) would download a CUDA build.
@@ -63,6 +63,18 @@ bench-ops: $(STAMP)
 
 bench-hosts: $(STAMP)
 	$(BIN)/python -m benchmarks.hosts_bench
+
+bench-search: $(STAMP)
+	$(BIN)/python -m benchmarks.search_bench --articles 100000
+
+# The desk's rich-text editor, vendored (committed; see syndicate/static/vendor/README.md).
+JODIT := 4.15.13
+vendor:
+	rm -rf /tmp/syndicate-vendor && mkdir -p /tmp/syndicate-vendor
+	cd /tmp/syndicate-vendor && npm pack --silent jodit@$(JODIT) && tar xzf jodit-$(JODIT).tgz
+	mkdir -p syndicate/static/vendor/jodit-$(JODIT)
+	cp /tmp/syndicate-vendor/package/es2021/jodit.min.js /tmp/syndicate-vendor/package/es2021/jodit.min.css \
+		/tmp/syndicate-vendor/package/LICENSE.txt syndicate/static/vendor/jodit-$(JODIT)/
 
 clean:
 	rm -rf $(VENV) instance

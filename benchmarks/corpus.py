@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, func, insert, select, text
 
 from syndicate.content.sanitize import clean_html
-from syndicate.storage import db, migrate
+from syndicate.storage import db, migrate, search
 from syndicate.storage.models import Article, ArticleVariant, Section
 
 SEED = 20240717
@@ -439,6 +439,8 @@ def build(
                         f"(SELECT coalesce(max(id), 1) FROM {table}))"
                     )
                 )
+        # Bulk inserts bypass the session hook that keeps the search index: index them here.
+        search.rebuild(connection)
     # Planner statistics, as any database that has been running a while has them.
     with engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))

@@ -325,6 +325,14 @@ SETTINGS: tuple[Setting, ...] = (
         lambda v: None if v >= 0 else "must be zero or more",
     ),
     Setting(
+        "SCHEDULER_INTERVAL",
+        15.0,
+        float,
+        "Seconds between two looks of the worker's scheduler for scheduled articles whose time "
+        "has come (they go live within this delay).",
+        lambda v: None if 0.05 <= v <= 3600 else "must be from 0.05 to 3600 seconds",
+    ),
+    Setting(
         "LOG_LEVEL",
         "INFO",
         str.upper,

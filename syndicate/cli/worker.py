@@ -21,10 +21,11 @@ from syndicate.cli.appcontext import app_context
     help="Publisher threads rendering dirty documents from the outbox (0: none).",
 )
 def worker(threads: int, publishers: int) -> None:
-    """Run translation jobs from the queue (SYNDICATE_QUEUE_URL) and publish changed feeds,
-    until stopped."""
+    """Run translation jobs from the queue (SYNDICATE_QUEUE_URL), publish changed feeds and
+    publish scheduled articles when their time comes, until stopped."""
     import threading
 
+    from syndicate.editorial import schedule
     from syndicate.errors import SyndicateError
     from syndicate.publication import publisher
     from syndicate.translation.worker import WorkerError, run
@@ -46,9 +47,13 @@ def worker(threads: int, publishers: int) -> None:
                 name=f"publisher-{number}",
                 daemon=True,
             ).start()
+        # Scheduled articles go live from here: the one process every deployment runs beside
+        # the web workers (``syndicate serve`` starts it).
+        scheduler = schedule.start(app)
         try:
             run(app, threads=threads)
         except (WorkerError, SyndicateError) as exc:
             raise click.ClickException(str(exc)) from None
         finally:
             stop.set()
+            scheduler.stop()

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from syndicate import events
+from syndicate.editorial import revisions
 from syndicate.errors import Conflict, FieldError, NotFound, ValidationFailed
 from syndicate.media.library import is_library_url
 from syndicate.storage import articles as article_store
@@ -21,7 +22,10 @@ from syndicate.storage import sections as section_store
 from syndicate.storage.models import Article, utcnow
 
 # Fields whose change is a change of content (readers see it; translations go stale).
-CONTENT_FIELDS = ("title", "summary", "body_html", "image", "tags", "author", "source")
+CONTENT_FIELDS = (
+    "title", "summary", "body_html", "image", "tags", "author", "source", "correction",
+)  # fmt: skip
+LIVE = ("published", "scheduled")
 VARIANT_FIELDS = ("title", "summary", "body_html")
 
 
@@ -94,33 +98,44 @@ def _apply(article: Article, fields: dict[str, Any]) -> bool:
         if (article.image_url, source.image_caption, source.image_alt) != new:
             article.image_url, source.image_caption, source.image_alt = new
             changed = True
-    for name in ("author", "source", "tags"):
+    for name in ("author", "source", "tags", "correction"):
         if name in fields and getattr(article, name) != fields[name]:
             setattr(article, name, fields[name])
             changed = True
     return changed
 
 
+def live_status(status: str, published_at, now) -> str:
+    """A publication with a future time is ``scheduled``; once its time came, ``published``."""
+    if status not in LIVE:
+        return status
+    return "scheduled" if published_at is not None and published_at > now else "published"
+
+
 def create(
     session: Session,
     fields: dict[str, Any],
     *,
+    editor: str = "",
     before_commit: Callable[[Session, Article], None] | None = None,
 ) -> Article:
-    """Store a new article; ``before_commit`` adds to the same transaction (an idempotency
-    record)."""
+    """Store a new article (its first revision by ``editor``); ``before_commit`` adds to the
+    same transaction (an idempotency record)."""
     section = _section(session, fields["section"])
     _check_image(session, fields)
     now = utcnow()
     public_id = fields.get("id") or new_public_id(fields["title"], now)
     if article_store.exists(session, public_id):
         raise Conflict(f"an article with id {public_id!r} already exists")
-    status = fields.get("status", "draft")
-    published_at = fields.get("published_at") or (now if status == "published" else None)
+    published_at = fields.get("published_at") or (now if fields.get("status") in LIVE else None)
+    status = live_status(fields.get("status", "draft"), published_at, now)
     image = fields.get("image")
     try:
         with db.race_guard(session):
             article = _insert(session, section, public_id, status, published_at, image, fields, now)
+            revisions.record(
+                session, article, article.language, revisions.article_content(article), editor
+            )
             if before_commit is not None:
                 before_commit(session, article)
             session.commit()
@@ -150,6 +165,7 @@ def _insert(session, section, public_id, status, published_at, image, fields, no
         image_url=image.url if image else None,
         tags=fields.get("tags", []),
         canonical_url=fields.get("canonical_url"),
+        correction=fields.get("correction", ""),
         published_at=published_at,
         updated_at=fields.get("updated_at") or published_at or now,
         modified_at=now,
@@ -174,7 +190,12 @@ def _insert(session, section, public_id, status, published_at, image, fields, no
 
 
 def update(
-    session: Session, public_id: str, fields: dict[str, Any], *, expected_revision: int
+    session: Session,
+    public_id: str,
+    fields: dict[str, Any],
+    *,
+    expected_revision: int,
+    editor: str = "",
 ) -> Article:
     """Apply an edit made on ``expected_revision``; a stale one raises Conflict, changes nothing."""
     article = get(session, public_id)
@@ -194,9 +215,10 @@ def update(
     for name in ("canonical_url", "status", "published_at"):
         if name in fields:
             setattr(article, name, fields[name])
-    if article.status == "published" and article.published_at is None:
-        article.published_at = utcnow()
     now = utcnow()
+    if article.status in LIVE and article.published_at is None:
+        article.published_at = now
+    article.status = live_status(article.status, article.published_at, now)
     if "updated_at" in fields and fields["updated_at"] is not None:
         article.updated_at = fields["updated_at"]
     elif content_changed:
@@ -210,8 +232,15 @@ def update(
         article.modified_at = now
         article.original.source_revision = article.revision
         article.original.updated_at = now
+        bumped = True
+    else:
+        bumped = False
     try:
         with db.race_guard(session):
+            if bumped:  # its query flushes the edit: inside the guard, a race is a 409 too
+                revisions.record(
+                    session, article, article.language, revisions.article_content(article), editor
+                )
             session.commit()
     except db.LostRace:
         raise _stale(get(session, public_id), expected_revision) from None
@@ -236,12 +265,16 @@ def _stale(current: Article, expected: int) -> Conflict:
 
 
 def set_status(session: Session, public_id: str, status: str) -> Article:
+    """Publish (``scheduled`` while ``published_at`` is in the future) or unpublish (which
+    cancels a schedule)."""
     article = get(session, public_id)
+    now = utcnow()
+    if status in LIVE and article.published_at is None:
+        article.published_at = now
+    status = live_status(status, article.published_at, now)
     if article.status != status:
         article.status = status
-        if status == "published" and article.published_at is None:
-            article.published_at = utcnow()
-        article.modified_at = utcnow()
+        article.modified_at = now
         try:
             with db.race_guard(session):
                 session.commit()
@@ -255,6 +288,18 @@ def set_status(session: Session, public_id: str, status: str) -> Article:
             reason=status,
         )
     return article
+
+
+def restore(
+    session: Session, public_id: str, number: int, *, expected_revision: int, editor: str = ""
+) -> Article:
+    """A new revision with the content of revision ``number``; refused (409) like any edit
+    made on a revision that is not the current one."""
+    article = get(session, public_id)
+    fields = revisions.restore_fields(revisions.get(session, article, number))
+    if fields.get("section") and section_store.get(session, fields["section"]) is None:
+        fields.pop("section")  # the section was deleted since: the article stays where it is
+    return update(session, public_id, fields, expected_revision=expected_revision, editor=editor)
 
 
 def delete(session: Session, public_id: str) -> None:

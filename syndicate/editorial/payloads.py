@@ -14,16 +14,18 @@ from syndicate.languages import CODES
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
-STATUSES = ("draft", "published")
+#: ``scheduled`` is a publication whose time has not come: publishing with a future
+#: ``published_at`` answers it, and the worker's scheduler publishes it at that time.
+STATUSES = ("draft", "scheduled", "published")
 
 ARTICLE_FIELDS = {
     "id", "section", "language", "title", "summary", "body_html", "author", "source", "image",
-    "tags", "canonical_url", "status", "published_at", "updated_at", "revision",
+    "tags", "canonical_url", "correction", "status", "published_at", "updated_at", "revision",
 }  # fmt: skip
 READ_ONLY_ARTICLE_FIELDS = {"translations", "links"}
 PUT_DEFAULTS = {
     "summary": "", "body_html": "", "author": "", "source": "", "image": None, "tags": [],
-    "canonical_url": None,
+    "canonical_url": None, "correction": "",
 }  # fmt: skip
 SECTION_FIELDS = {"slug", "parent", "name", "description", "position"}
 
@@ -230,6 +232,7 @@ def parse_article(payload: Any, *, partial: bool, max_body: int = 500_000) -> di
     check("image", image)
     check("tags", tags)
     check("canonical_url", optional_url)
+    check("correction", lambda v: _text(v, maximum=2000))
     check("status", status)
     check("published_at", optional_datetime)
     check("updated_at", optional_datetime)
@@ -240,6 +243,8 @@ def parse_article(payload: Any, *, partial: bool, max_body: int = 500_000) -> di
         and out["updated_at"] < out["published_at"]
     ):
         errors.add("updated_at", "must not be before published_at")
+    if out.get("status") == "scheduled" and not payload.get("published_at"):
+        errors.add("published_at", "is required to schedule an article: when it goes live")
     errors.raise_if_any()
     return out
 

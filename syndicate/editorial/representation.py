@@ -58,6 +58,7 @@ def article_json(article: Article) -> dict[str, Any]:
         "image": image,
         "tags": list(article.tags or []),
         "canonical_url": article.canonical_url,
+        "correction": article.correction or "",
         "status": article.status,
         "published_at": rfc3339(article.published_at),
         "updated_at": rfc3339(article.updated_at),

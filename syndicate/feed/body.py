@@ -83,6 +83,8 @@ def compose_body(
     content_language: str | None = None,
     figure: Figure | None = None,
     notice: TranslationNotice | None = None,
+    correction: str = "",
+    correction_language: str | None = None,
 ) -> str:
     """The complete body, in the reader's ``language`` (a code) for what we write around the
     content; ``content_language`` is the language of ``content_html`` and the caption when it
@@ -92,6 +94,8 @@ def compose_body(
     if figure is not None:
         container.append(_figure(figure, base_url, document_url))
     container.append(_dateline(language, updated, timezone, own_lang))
+    if correction.strip():
+        container.append(_correction(language, correction, correction_language))
     if notice is not None:
         container.append(_notice(language, notice))
     for node in _content(content_html, base_url, document_url):
@@ -127,7 +131,27 @@ def edition_body(
         content_language=edition.text_language,
         figure=figure,
         notice=notice,
+        correction=article.correction or "",
+        correction_language=article.language,
     )
+
+
+def _correction(language: str, note: str, note_language: str | None) -> etree._Element:
+    """The editors' correction note, after the dateline: "Correction: <note>". The note is
+    written in the article's language, which may not be the reader's."""
+    paragraph = lxml.html.Element("p", {"class": "correction"})
+    span = lxml.html.Element("span")
+    span.text = strip_illegal(note).strip()
+    if note_language and note_language != language:
+        span.set("lang", tag(note_language))
+    label = lxml.html.Element("strong")
+    before, _slot, after = gettext(language, "Correction: %(note)s", note=_SLOT).partition(_SLOT)
+    label.text = before.strip()
+    paragraph.append(label)
+    label.tail = " " if before.endswith(" ") else ""
+    paragraph.append(span)
+    span.tail = after
+    return paragraph
 
 
 def _figure(figure: Figure, base_url: str, document_url: str) -> etree._Element:

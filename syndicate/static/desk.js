@@ -1,5 +1,26 @@
 // Follows the translation jobs shown on a desk page until they finish. Without JavaScript the
 // page shows each job as it was when loaded, and reloading it shows the news.
+// Panels marked data-fold (the list's filters) stay open on a wide screen and fold away on a
+// phone, unless a filter is in use (the server opens them then).
+(function () {
+  "use strict";
+  if (window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) {
+    document.querySelectorAll("details[data-fold]").forEach(function (panel) {
+      panel.open = true;
+    });
+  }
+  // "Select all" on the article list (hidden without JavaScript, where it could not work).
+  var all = document.querySelector("[data-select-all]");
+  if (all) {
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      document.querySelectorAll("input[name='ids'][form='bulk']").forEach(function (box) {
+        box.checked = all.checked;
+      });
+    });
+  }
+})();
+
 (function () {
   "use strict";
   var url = document.body.dataset.jobsUrl;

@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from syndicate.languages import CODES
+from syndicate.storage import search
 from syndicate.storage.models import Article, ArticleVariant, Section, UTCDateTime
 
 #: Translation states ``ArticleFilter.translation`` can select (the desk's filter).
@@ -24,6 +25,12 @@ class ArticleFilter:
     updated_since: datetime | None = None
     #: One of TRANSLATION_STATES: articles with a translation in that state.
     translation: str | None = None
+    #: Full-text search over every language (``storage.search``); ranked, best first.
+    query: str | None = None
+
+
+#: Orders ``list_page`` knows: name → (column, descending). The default is the newest change.
+SORTS = ("modified", "title", "status", "published", "section")
 
 
 def _translation_condition(state: str):
@@ -63,11 +70,41 @@ def exists(session: Session, public_id: str) -> bool:
     return session.scalar(select(Article.id).where(Article.public_id == public_id)) is not None
 
 
+def _order(sort: str | None, descending: bool):
+    column = {
+        "title": select(ArticleVariant.title)
+        .where(ArticleVariant.article_id == Article.id, ArticleVariant.language == Article.language)
+        .scalar_subquery(),
+        "status": Article.status,
+        "published": Article.published_at,
+        "section": Article.section_id,
+    }.get(sort or "", Article.modified_at)
+    if descending:
+        return (column.desc(), Article.id.desc())
+    return (column.asc(), Article.id.asc())
+
+
 def list_page(
-    session: Session, filters: ArticleFilter, *, limit: int, offset: int
+    session: Session,
+    filters: ArticleFilter,
+    *,
+    limit: int,
+    offset: int,
+    sort: str | None = None,
+    descending: bool = True,
 ) -> tuple[list[Article], int]:
-    """Newest change first, with the total count for pagination."""
+    """Newest change first (or by ``sort``; a search: best match first), with the total."""
     query = select(Article)
+    ranked: dict[int, float] = {}
+    if filters.query:
+        ranked = search.ranks(session, filters.query)
+        if not ranked:
+            return [], 0  # no match, or nothing searchable in the query (punctuation only)
+        query = query.where(Article.id.in_(list(ranked)))
+    narrowed = any(
+        (filters.section, filters.language, filters.status, filters.updated_since,
+         filters.translation)
+    )  # fmt: skip
     if filters.section:
         query = query.join(Section, Article.section_id == Section.id).where(
             Section.slug == filters.section
@@ -80,11 +117,28 @@ def list_page(
         query = query.where(Article.modified_at >= filters.updated_since)
     if filters.translation:
         query = query.where(_translation_condition(filters.translation))
+    if ranked and sort is None:
+        # Best match first: the matching ids that pass the filters, ordered here by rank.
+        # (The index holds only existing articles: without other filters, no query needed.)
+        ids = list(session.scalars(query.with_only_columns(Article.id))) if narrowed else [*ranked]
+        ids.sort(key=lambda i: (ranked[i], -i))
+        page = ids[offset : offset + limit]
+        found = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(page)))}
+        return [found[i] for i in page if i in found], len(ids)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(Article.modified_at.desc(), Article.id.desc()).limit(limit).offset(offset)
-    )
+    rows = session.scalars(query.order_by(*_order(sort, descending)).limit(limit).offset(offset))
     return list(rows), total
+
+
+def due(session: Session, now: datetime, limit: int = 100) -> list[int]:
+    """Ids of scheduled articles whose time has come, oldest first."""
+    query = (
+        select(Article.id)
+        .where(Article.status == "scheduled", Article.published_at <= now)
+        .order_by(Article.published_at, Article.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
 
 
 def add(session: Session, article: Article) -> Article:

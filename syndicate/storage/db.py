@@ -13,6 +13,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
+# Imported for its session hook: every write of an article's text updates the search index.
+from syndicate.storage import search  # noqa: F401
+
 EXTENSION = "syndicate.db"
 
 

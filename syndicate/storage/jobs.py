@@ -33,7 +33,7 @@ def get_many(session: Session, job_ids: Sequence[int]) -> list[TranslationJob]:
 
 
 def published_articles(session: Session, section_ids: Sequence[int] | None) -> list[Article]:
-    query = select(Article).where(Article.status == "published")
+    query = select(Article).where(Article.status.in_(("published", "scheduled")))
     if section_ids is not None:
         query = query.where(Article.section_id.in_(section_ids))
     return list(session.scalars(query.order_by(Article.id)))

@@ -91,6 +91,8 @@ class Article(Base):
     image_url: Mapped[str | None] = mapped_column(String(2000))
     tags: Mapped[list] = mapped_column(JSON, default=list)
     canonical_url: Mapped[str | None] = mapped_column(String(2000))
+    # A note readers see in the item and on the page ("An earlier version said…").
+    correction: Mapped[str] = mapped_column(Text, default="", server_default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the content last really changed (shown to readers, <updated> in feeds).
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -154,6 +156,25 @@ class ArticleVariant(Base):
         """The original changed after this text was made (an editor's translation too), or a
         glossary edit touched its source. ``storage.articles`` has the same test in SQL."""
         return self.source_revision < self.article.revision or self.glossary_stale
+
+
+class ArticleRevision(Base):
+    """A saved revision of an article's original (``language`` = the article's) or of an
+    editor's translation: the content as it was, who saved it and which fields changed. The
+    history is append-only; a restore is a new revision with old content."""
+
+    __tablename__ = "article_revisions"
+    __table_args__ = (UniqueConstraint("article_id", "language", "revision"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    # The article's revision for the original; 1, 2, … per language for translations.
+    revision: Mapped[int] = mapped_column(Integer)
+    editor: Mapped[str] = mapped_column(String(200), default="")  # the token's label
+    fields_changed: Mapped[list] = mapped_column(JSON, default=list)
+    content: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ApiToken(Base):

@@ -265,7 +265,8 @@ def _on_article_changed(sender: Flask, *, article_id: str, reason: str = "", **_
     try:
         with db.database(sender).session() as session:
             article = article_store.get(session, article_id)
-            if article is None or article.status != "published":
+            # A scheduled article is translated beforehand: both languages go live together.
+            if article is None or article.status not in ("published", "scheduled"):
                 return
             internal_id = article.id
         enqueue(sender, [internal_id], reason=reason or "changed")

@@ -27,6 +27,7 @@ from syndicate.storage import articles as article_store
 from syndicate.storage import db
 from syndicate.storage import glossary as glossary_store
 from syndicate.storage import jobs as job_store
+from syndicate.storage import revisions as revision_store
 from syndicate.storage.models import Article, ArticleVariant, utcnow
 from syndicate.storage.translation_memory import TranslationMemory
 from syndicate.translation import htmldoc
@@ -387,7 +388,13 @@ def parse_translation(payload: Any) -> dict[str, str]:
 
 
 def put_translation(
-    app: Flask, session: Session, public_id: str, language: str, fields: dict[str, str]
+    app: Flask,
+    session: Session,
+    public_id: str,
+    language: str,
+    fields: dict[str, str],
+    *,
+    editor: str = "",
 ) -> tuple[Article, ArticleVariant]:
     """Store an editor's translation of the article's current revision (origin ``editor``):
     machine refreshes leave it alone unless forced."""
@@ -407,6 +414,9 @@ def put_translation(
                 error=None,
                 glossary_stale=False,
                 updated_at=utcnow(),
+            )
+            revision_store.record(
+                session, article, language, revision_store.translation_content(variant), editor
             )
             session.commit()
     except db.LostRace:

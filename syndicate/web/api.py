@@ -115,7 +115,10 @@ def list_articles():
         errors.append(FieldError("language", f"must be one of {', '.join(CODES)}"))
     status = request.args.get("status")
     if status is not None and status not in payloads.STATUSES:
-        errors.append(FieldError("status", "must be draft or published"))
+        errors.append(FieldError("status", f"must be one of {', '.join(payloads.STATUSES)}"))
+    query = request.args.get("q")
+    if query is not None and len(query) > 200:
+        errors.append(FieldError("q", "must be at most 200 characters"))
     since = request.args.get("updated_since")
     if since is not None:
         try:
@@ -127,7 +130,11 @@ def list_articles():
     page = int_arg("page", 1, low=1, high=1_000_000)
     per_page = int_arg("per_page", current_app.config["SYNDICATE_PAGE_SIZE"], low=1, high=200)
     filters = article_store.ArticleFilter(
-        section=request.args.get("section"), language=language, status=status, updated_since=since
+        section=request.args.get("section"),
+        language=language,
+        status=status,
+        updated_since=since,
+        query=(query or "").strip() or None,
     )
     rows, total = article_store.list_page(
         db.session(), filters, limit=per_page, offset=(page - 1) * per_page
@@ -165,7 +172,7 @@ def create_article():
     session = db.session()
     if key is None:
         fields = payloads.parse_article(payload, partial=False)
-        return _answer(_created(articles.create(session, fields)))
+        return _answer(_created(articles.create(session, fields, editor=g.token.label)))
     token_id, print_ = g.token.id, idempotency.fingerprint(payload)
     stored = idempotency.stored_answer(session, token_id, key, print_)
     if stored is not None:
@@ -173,7 +180,7 @@ def create_article():
     fields = payloads.parse_article(payload, partial=False)
     record = idempotency.recorder(token_id, key, print_, _created)
     try:
-        article = articles.create(session, fields, before_commit=record)
+        article = articles.create(session, fields, editor=g.token.label, before_commit=record)
     except Conflict:
         # A twin with the same key won the race: its answer is ours.
         stored = idempotency.stored_answer(session, token_id, key, print_)
@@ -213,7 +220,9 @@ def update_article(public_id: str):
     expected = expected_revision(fields, public_id)
     if request.method == "PUT":  # a replacement: what the client left out goes back to empty
         fields = {**payloads.PUT_DEFAULTS, **fields}
-    article = articles.update(db.session(), public_id, fields, expected_revision=expected)
+    article = articles.update(
+        db.session(), public_id, fields, expected_revision=expected, editor=g.token.label
+    )
     return json_response(article_json(article), headers={"ETag": article_etag(article)})
 
 
@@ -241,3 +250,7 @@ def openapi():
     from syndicate.web.openapi import document
 
     return json_response(document())
+
+
+# Revision history and restore live beside, on this blueprint.
+from syndicate.web import history_api  # noqa: E402, F401

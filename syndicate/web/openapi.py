@@ -86,7 +86,15 @@ def document() -> dict:
         },
         "tags": {"type": "array", "items": {"type": "string"}},
         "canonical_url": {"type": ["string", "null"], "format": "uri"},
-        "status": {"enum": ["draft", "published"]},
+        "correction": {
+            "type": "string",
+            "description": "A correction note shown to readers in the item and on the page.",
+        },
+        "status": {
+            "enum": ["draft", "scheduled", "published"],
+            "description": "Publishing with a future published_at answers scheduled; the "
+            "worker's scheduler publishes it at that time.",
+        },
         "published_at": {"type": ["string", "null"], "format": "date-time"},
         "updated_at": {"type": ["string", "null"], "format": "date-time"},
         "revision": {"type": "integer", "minimum": 1},
@@ -152,13 +160,14 @@ def document() -> dict:
         },
         "/api/v1/articles": {
             "get": {
-                "summary": "List articles, most recently changed first",
+                "summary": "List articles, most recently changed first (a search: best first)",
                 "parameters": [
                     {"name": n, "in": "query", "schema": s}
                     for n, s in (
+                        ("q", {"type": "string", "maxLength": 200}),
                         ("section", {"type": "string"}),
                         ("language", {"enum": list(CODES)}),
-                        ("status", {"enum": ["draft", "published"]}),
+                        ("status", {"enum": ["draft", "scheduled", "published"]}),
                         ("updated_since", {"type": "string", "format": "date-time"}),
                         ("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}),
                         ("per_page", {"type": "integer", "minimum": 1, "maximum": 200}),
@@ -229,6 +238,9 @@ def document() -> dict:
     }
     paths.update(_translation_paths())
     paths.update(operations_api.openapi_paths(_problem))
+    from syndicate.web.openapi_history import revision_paths
+
+    paths.update(revision_paths())
     paths.update(media_paths())
     _common_problems(paths)
     return {

@@ -26,7 +26,7 @@ from syndicate.numbers import strict_int
 from syndicate.storage import articles as article_store
 from syndicate.storage import db
 from syndicate.storage import sections as section_store
-from syndicate.storage.models import Section
+from syndicate.storage.models import Article, Section
 from syndicate.web import images
 from syndicate.web.images import PageImage
 
@@ -240,12 +240,18 @@ def _entry(edition: Edition, settings: FeedSettings, pictures) -> Entry:
 @blueprint.get("/<lang>/articles/<public_id>")
 def article(lang: str, public_id: str):
     language = _language(lang)
+    row = article_store.get_published(db.session(), public_id)
+    if row is None:
+        raise NotFound(gettext(language, "No such article."))
+    return render_article(row, language)
+
+
+def render_article(row: Article, language: str) -> str:
+    """The page of ``row`` in ``language`` (the desk's preview renders drafts with it too)."""
     settings = _settings()
     base_url = settings.base_url
     session = db.session()
-    row = article_store.get_published(session, public_id)
-    if row is None:
-        raise NotFound(gettext(language, "No such article."))
+    public_id = row.public_id
     edition = Edition.choose(row, language, fallback=True)
     assert edition is not None  # with fallback, the original always answers
     section = row.section

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 
 from syndicate.editorial.representation import rfc3339
 from syndicate.errors import FieldError, NotFound, ValidationFailed
@@ -108,7 +108,12 @@ def get_translation(public_id: str, language: str):
 def put_translation(public_id: str, language: str):
     fields = service.parse_translation(read_json())
     article, variant = service.put_translation(
-        current_app._get_current_object(), db.session(), public_id, language, fields
+        current_app._get_current_object(),
+        db.session(),
+        public_id,
+        language,
+        fields,
+        editor=g.token.label,
     )
     return json_response(translation_json(article, variant))
 

@@ -37,8 +37,8 @@ def test_create_read_shape(client, editor, newsroom):
     assert fetched.get_json() == created
     assert set(created) == {
         "id", "section", "language", "title", "summary", "body_html", "author", "source",
-        "image", "tags", "canonical_url", "status", "published_at", "updated_at", "revision",
-        "translations",
+        "image", "tags", "canonical_url", "correction", "status", "published_at", "updated_at",
+        "revision", "translations",
     }  # fmt: skip
 
 

@@ -27,12 +27,15 @@ ID = "yrd-branches-cooperate"
 
 
 def rows(document) -> list[str]:
-    return [li.get("data-article") for li in document.find_class("desk-article")]
+    return [row.get("data-article") for row in document.find_class("desk-article")]
 
 
 def variant_row(document, public_id: str, language: str):
+    """The language badge of an article in the list (its state in data- attributes and text,
+    the rest in its title)."""
     (row,) = document.xpath(
-        f"//li[@data-article='{public_id}']//table//tr[@data-language='{language}']"
+        f"//tr[@data-article='{public_id}']//*[contains(@class, 'lang-badge')]"
+        f"[@data-language='{language}']"
     )
     return row
 
@@ -46,17 +49,15 @@ def test_articles_newest_first_with_each_languages_state(desk, newsroom):
     document = desk.page("/desk/")
     assert rows(document) == ["newer", "older"]
     machine = variant_row(document, "older", "zh")
-    assert machine.get("data-origin") == "machine"
-    cells = [cell.text_content().strip() for cell in machine.iter("td")]
-    assert cells[:3] == ["machine", "ready", "argos:translate-en_zh@1.0"]
+    assert (machine.get("data-origin"), machine.get("data-status")) == ("machine", "ready")
+    assert machine.get("data-model") == "argos:translate-en_zh@1.0"
+    assert machine.text_content().startswith("中文 · machine")
+    assert "argos:translate-en_zh@1.0" in machine.get("title")
     original = variant_row(document, "older", "en")
-    assert [cell.text_content().strip() for cell in original.iter("td")][:2] == [
-        "original",
-        "ready",
-    ]
+    assert original.get("data-origin") == "source" and "original" in original.get("title")
     assert variant_row(document, "newer", "en").get("data-origin") == "editor"
     # Titles carry their own language, whatever the desk's.
-    title = document.xpath("//li[@data-article='newer']//h3/a")[0]
+    title = document.xpath("//tr[@data-article='newer']//a[@class='title']")[0]
     assert title.get("lang") == "zh-Hans" and title.text == "较新的一篇"
 
 
@@ -65,10 +66,10 @@ def test_dates_are_written_in_the_desks_language_and_time_zone(desk, newsroom):
     with session_of(desk.app) as session:
         translate(session, ID, "zh", "machine", updated_at=datetime(2023, 7, 17, 2, 0, tzinfo=UTC))
     desk.post("/desk/language", {"language": "zh"})
-    cell = variant_row(desk.page("/desk/"), ID, "zh").xpath("td")[3].text
+    badge = variant_row(desk.page("/desk/"), ID, "zh")
     expected = local_datetime(datetime(2023, 7, 17, 2, 0, tzinfo=UTC), "zh", "Asia/Shanghai")
-    assert cell == expected and cell.startswith("2023年7月17日")
-    assert variant_row(desk.page("/desk/"), ID, "zh").xpath("td")[0].text == "机器翻译"
+    assert expected.startswith("2023年7月17日") and badge.get("title").endswith(expected)
+    assert "机器翻译" in badge.text_content()
 
 
 @pytest.fixture
@@ -125,17 +126,18 @@ def test_filters(filter_desk):
         assert set(rows(document)) == expected, query
         for name, value in (pair.split("=") for pair in query.split("&") if pair):
             chosen = document.xpath(
-                f"//form[@role='search']//select[@name='{name}']/option[@selected]"
+                f"//details[contains(@class, 'filters')]//select[@name='{name}']/option[@selected]"
             )
             expected_choice = [] if value in {"bogus", "nope"} else [value]
             assert [o.get("value") for o in chosen] == expected_choice, query
 
 
 def test_failed_translation_shows_its_error(filter_desk):
-    row = variant_row(filter_desk.page("/desk/?translation=failed"), "broken", "en")
+    document = filter_desk.page("/desk/?translation=failed")
+    row = variant_row(document, "broken", "en")
     assert row.get("data-status") == "failed"
-    note = row.getnext()
-    assert "model crashed" in note.text_content()
+    (note,) = document.xpath("//tr[@data-article='broken']//*[@class='variant-note']")
+    assert note.get("data-language") == "en" and "model crashed" in note.text_content()
 
 
 def test_create_article_as_a_draft(desk, newsroom):
@@ -255,7 +257,7 @@ def test_publish_and_unpublish(desk, newsroom):
     (job,) = document.find_class("jobs")[0].xpath(".//*[@data-job]")
     assert job.get("data-status") == "failed"
     assert "translate-en_zh" in job.find_class("job-error")[0].text
-    assert document.xpath(f"//li[@data-article='{ID}']//button[@data-action='unpublish']")
+    assert document.xpath(f"//tr[@data-article='{ID}'][@data-status='published']")
     assert desk.post(f"/desk/articles/{ID}/unpublish").status_code == 303
     assert api_article(desk.app, newsroom, ID)["status"] == "draft"
 

@@ -53,7 +53,7 @@ def test_add_edit_remove_terms_with_their_stale_counts(desk, translated):
     assert "1 machine translation(s) are now stale." in text
     offer = document.xpath("//div[contains(@class, 'flash-stale')]//button")
     assert offer[0].get("data-action") == "refresh-stale"
-    row = desk.page("/desk/?translation=stale").xpath(f"//li[@data-article='{ID}']")
+    row = desk.page("/desk/?translation=stale").xpath(f"//tr[@data-article='{ID}']")
     assert row, "the translation is listed as stale"
 
     refreshed = desk.post("/desk/translations/refresh", {"next": "/desk/"})
@@ -108,7 +108,7 @@ def test_the_page_follows_a_stale_marking_that_runs_in_the_background(desk, tran
     (row,) = desk.page("/desk/glossary").find_class("operation")
     assert "Done: 1 machine translation(s) made stale." in row.text_content()
     assert row.find_class("operation-refresh")[0].get("hidden") is None
-    assert desk.page("/desk/?translation=stale").xpath(f"//li[@data-article='{ID}']")
+    assert desk.page("/desk/?translation=stale").xpath(f"//tr[@data-article='{ID}']")
 
 
 def test_operations_json_needs_a_session(anonymous):

@@ -104,6 +104,7 @@ def server(tmp_path_factory, packages_dir, argos_home) -> Iterator[Server]:
         BASE_URL=url,
         SECRET_KEY="e2e-secret",
         TRANSLATION_RETRY_DELAY=0,
+        SCHEDULER_INTERVAL=0.5,  # a scheduled article goes live within half a second
         LOG_LEVEL="INFO",
     )
     initialised = run_cli(["init", "--demo"], env)
@@ -121,7 +122,8 @@ def server(tmp_path_factory, packages_dir, argos_home) -> Iterator[Server]:
         )
     running = Server(url, created.stdout.strip(), log, process)
     try:
-        wait_for(lambda: _healthy(url) or process.poll() is not None, timeout=30)
+        # serve publishes every feed before it listens: slow on a loaded machine.
+        wait_for(lambda: _healthy(url) or process.poll() is not None, timeout=120)
         assert process.poll() is None, running.log_tail()
         yield running
     finally:

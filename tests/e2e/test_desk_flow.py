@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 
 def row(page, public_id: str):
-    return page.locator(f"li[data-article='{public_id}']")
+    return page.locator(f"tr[data-article='{public_id}']")
 
 
 def wait_for_jobs(page) -> None:
@@ -37,7 +37,7 @@ def test_an_editors_day(page, server):
     page.get_by_label("Section", exact=True).select_option("business")
     page.get_by_label("Title").fill("A new cafe opens in Hongqiao")
     page.get_by_label("Summary").fill("Coffee by the station.")
-    page.get_by_label("Body (HTML)").fill("<p>The cafe opens today by the station.</p>")
+    page.locator(".jodit-wysiwyg").fill("The cafe opens today by the station.")
     page.get_by_label("Tags").fill("retail, coffee")
     page.get_by_role("button", name="Save as draft").click()
     expect(page.get_by_role("status")).to_contain_text("was saved as a draft")
@@ -54,9 +54,9 @@ def test_an_editors_day(page, server):
     )
     expect(ours.locator("progress")).to_have_attribute("value", "100")
     page.get_by_role("link", name="Reload to see the translations").click()
-    chinese = row(page, public_id).locator("tr[data-language='zh']")
+    chinese = row(page, public_id).locator(".lang-badge[data-language='zh']")
     expect(chinese).to_have_attribute("data-origin", "machine")
-    expect(chinese).to_contain_text("argos:translate-en_zh@0.0.1")
+    expect(chinese).to_have_attribute("data-model", "argos:translate-en_zh@0.0.1")
 
     # Correct the machine translation beside its original; it becomes the editor's.
     row(page, public_id).locator("a[data-action='edit-translation']").click()
@@ -87,7 +87,7 @@ def test_an_editors_day(page, server):
     expect(page.get_by_role("status").first).to_contain_text("translation job(s) queued")
     wait_for_jobs(page)
     page.reload()
-    expect(row(page, public_id).locator("tr[data-language='zh']")).to_have_attribute(
+    expect(row(page, public_id).locator(".lang-badge[data-language='zh']")).to_have_attribute(
         "data-origin", "editor"
     )
 
@@ -121,11 +121,13 @@ def test_an_editors_day(page, server):
 
 def test_a_form_without_its_csrf_token_is_refused(page, server):
     sign_in(page, server.token)
-    first = page.locator("li[data-article]").first
+    first = page.locator("tr[data-article]").first
     public_id = first.get_attribute("data-article")
-    form = first.locator("form:has(button[data-action='refresh'])")
+    first.locator("input[name='ids']").check()
+    form = page.locator("form#bulk")
+    form.locator("select[name='action']").select_option("refresh")
     form.locator("input[name='csrf_token']").evaluate("input => input.remove()")
-    form.locator("button[data-action='refresh']").click()
+    form.locator("button[data-action='bulk']").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Request refused")
     assert "security token" in page.locator(".problem").inner_text()
     # A script holding the cookie but not the token gets the same answer.

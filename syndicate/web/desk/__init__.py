@@ -16,13 +16,16 @@ def init_app(app: Flask) -> None:
     # The view modules add their routes to ``blueprint`` when imported, once per process.
     from syndicate.web.desk import (  # noqa: F401
         articles,
+        bulk,
         context,
         csrf,
         glossary,
+        history,
         jobs,
         media,
         models,
         operations,
+        preview,
         session,
         translations,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import flash, g, redirect, request, url_for
+from flask import current_app, flash, g, redirect, request, url_for
 
 from syndicate.editorial import articles, payloads
 from syndicate.editorial.representation import article_json
@@ -53,12 +53,43 @@ def _filters() -> article_store.ArticleFilter:
         value = args.get(name) or None
         return value if value in allowed else None
 
+    query = " ".join(args.get("q", "").split())[:200] or None
     return article_store.ArticleFilter(
         section=pick("section", slugs),
         language=pick("language", CODES),
         status=pick("status", payloads.STATUSES),
         translation=pick("translation", article_store.TRANSLATION_STATES),
+        query=query,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SortLink:
+    """A sortable column header: where a click goes, and how the list is sorted now."""
+
+    url: str
+    aria_sort: str | None  # "ascending" / "descending" on the column sorted by
+
+
+def _sorting(filters: article_store.ArticleFilter) -> tuple[str | None, bool, dict[str, SortLink]]:
+    sort = request.args.get("sort")
+    sort = sort if sort in article_store.SORTS else None
+    descending = request.args.get("dir", "desc") != "asc"
+    if sort is None and not filters.query:
+        sort = "modified"  # newest change first; a search without a sort ranks by relevance
+    base = {k: v for k, v in request.args.items() if k not in ("page", "sort", "dir") and v}
+    links = {}
+    for name in article_store.SORTS:
+        active = name == sort
+        if active:
+            flip = "asc" if descending else "desc"
+        else:
+            flip = "asc" if name in ("title", "section") else "desc"
+        links[name] = SortLink(
+            url_for("desk.articles", **base, sort=name, dir=flip),
+            ("descending" if descending else "ascending") if active else None,
+        )
+    return sort, descending, links
 
 
 @blueprint.get("/", endpoint="articles")
@@ -68,8 +99,14 @@ def articles_list():
     filters = _filters()
     raw_page = request.args.get("page", "1")
     page = strict_int(raw_page, low=1, high=1_000_000) or 1
+    sort, descending, sort_links = _sorting(filters)
     found, total = article_store.list_page(
-        session, filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
+        session,
+        filters,
+        limit=PER_PAGE,
+        offset=(page - 1) * PER_PAGE,
+        sort=sort,
+        descending=descending,
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render(
@@ -77,6 +114,8 @@ def articles_list():
         rows=rows.article_rows(session, found),
         total=total,
         filters=filters,
+        sort_links=sort_links,
+        filtered=any((filters.section, filters.language, filters.status, filters.translation)),
         sections=section_choices(),
         languages=language_choices(),
         statuses=[Choice(s, labels.label(labels.ARTICLE_STATUSES, s)) for s in payloads.STATUSES],
@@ -108,7 +147,7 @@ def _form(template_values: dict[str, str], status: int = 200, **extra):
 @blueprint.get("/articles/new")
 @signed_in
 def new_article():
-    values = dict.fromkeys((*forms.ARTICLE_FIELDS, *forms.IMAGE_FIELDS), "")
+    values = dict.fromkeys((*forms.ARTICLE_FIELDS, *forms.IMAGE_FIELDS, *forms.MORE_FIELDS), "")
     values["language"] = context.page_language()
     values["section"] = request.args.get("section", "")
     return _form(values)
@@ -119,9 +158,12 @@ def new_article():
 def create_article():
     values = forms.article_values(request.form)
     try:
-        fields = payloads.parse_article(forms.article_payload(values, new=True), partial=False)
+        payload = forms.article_payload(values, new=True, timezone=_timezone())
+        fields = payloads.parse_article(payload, partial=False)
         _require_alt(values)
-        article = articles.create(db.session(), {**fields, "status": "draft"})
+        article = articles.create(
+            db.session(), {**fields, "status": "draft"}, editor=context.editor().label
+        )
     except ValidationFailed as exc:
         return _form(values, 422, errors=_errors(values, exc))
     flash(_("“%(title)s” was saved as a draft.", title=article.original.title), "success")
@@ -132,7 +174,7 @@ def create_article():
 @signed_in
 def edit_article(public_id: str):
     article = articles.get(db.session(), public_id)
-    return _form(forms.values_of(article_json(article)), article=_summary(article))
+    return _form(forms.values_of(article_json(article), _timezone()), article=_summary(article))
 
 
 @blueprint.post("/articles/<public_id>")
@@ -144,9 +186,16 @@ def update_article(public_id: str):
     values["language"] = article.language
     expected = forms.revision(request.form)
     try:
-        fields = payloads.parse_article(forms.article_payload(values, new=False), partial=True)
+        payload = forms.article_payload(values, new=False, timezone=_timezone())
+        if values["published_at"] == forms.local_minute(
+            article_json(article)["published_at"], _timezone()
+        ):
+            payload.pop("published_at", None)  # unchanged: keep its seconds, no new revision
+        fields = payloads.parse_article(payload, partial=True)
         _require_alt(values)
-        article = articles.update(session, public_id, fields, expected_revision=expected)
+        article = articles.update(
+            session, public_id, fields, expected_revision=expected, editor=context.editor().label
+        )
     except ValidationFailed as exc:
         session.rollback()
         return _form(
@@ -164,7 +213,7 @@ def update_article(public_id: str):
             values,
             409,
             article=_summary(articles.get(session, public_id), revision=current["revision"]),
-            current=forms.values_of(current) | {"revision": current["revision"]},
+            current=forms.values_of(current, _timezone()) | {"revision": current["revision"]},
         )
     flash(_("Saved (revision %(revision)s).", revision=article.revision), "success")
     return redirect(url_for("desk.edit_article", public_id=public_id), 303)
@@ -183,12 +232,17 @@ def _errors(values: dict[str, str], exc: ValidationFailed) -> dict[str, str]:
     return errors
 
 
+def _timezone() -> str:
+    return current_app.config["SYNDICATE_TIMEZONE"]
+
+
 def _summary(article: Article, revision: int | None = None) -> dict:
     return {
         "id": article.public_id,
         "language": article.language,
         "status": article.status,
         "status_label": labels.label(labels.ARTICLE_STATUSES, article.status),
+        "published_at": rows.when(article.published_at),
         "revision": article.revision if revision is None else revision,
         "translations": [
             {"language": code, "name": feed_labels.language_name(g.language, code)}
@@ -201,11 +255,13 @@ def _summary(article: Article, revision: int | None = None) -> dict:
 def _set_status(public_id: str, status: str, message: str):
     session = db.session()
     article = articles.set_status(session, public_id, status)
+    if article.status == "scheduled":
+        message = N_("“%(title)s” is scheduled: it goes live on %(when)s.")
     if status == "published":
         # Publishing queues its translations (AUTO_TRANSLATE): follow them on the desk.
         latest = job_store.latest_for_articles(session, [article.id])
         context.remember_jobs(sorted(job.id for job in latest.values()))
-    flash(_(message, title=article.original.title), "success")
+    flash(_(message, title=article.original.title, when=rows.when(article.published_at)), "success")
     return redirect(context.safe_next(request.form.get("next")), 303)
 
 

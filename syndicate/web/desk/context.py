@@ -231,7 +231,11 @@ def _domain_error(exc: SyndicateError):
         409: _("Conflict"),
         422: _("Invalid input"),
     }
-    return error_page(exc.status, titles.get(exc.status, _("Something went wrong")), exc.detail)
+    from syndicate.web.desk.messages import localize
+
+    return error_page(
+        exc.status, titles.get(exc.status, _("Something went wrong")), localize(exc.detail)
+    )
 
 
 @blueprint.errorhandler(HTTPException)

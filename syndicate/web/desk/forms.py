@@ -6,16 +6,23 @@ only reshaped (tags from a comma list, an empty image URL meaning no image)."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from werkzeug.datastructures import MultiDict
 
 from syndicate.errors import BadRequest, FieldError
 from syndicate.numbers import strict_int
+from syndicate.web.desk.messages import localize
 
 TAG_SEPARATORS = re.compile(r"[,，、]")  # Chinese keyboards type the full-width comma
 ARTICLE_FIELDS = ("title", "summary", "body_html", "author", "section", "tags")
 IMAGE_FIELDS = ("image_url", "image_caption", "image_alt")
+#: Sources, canonical URL, correction note and the publication time (for a schedule).
+MORE_FIELDS = ("source", "canonical_url", "correction", "published_at")
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+LOCAL_SECOND = "%Y-%m-%dT%H:%M:%S"  # the same with step="1", when seconds are not zero
 
 
 def split_tags(raw: str) -> list[str]:
@@ -24,12 +31,37 @@ def split_tags(raw: str) -> list[str]:
 
 def article_values(form: MultiDict) -> dict[str, str]:
     """What the editor typed, as typed: shown again when the form comes back."""
-    names = (*ARTICLE_FIELDS, *IMAGE_FIELDS, "language")
+    names = (*ARTICLE_FIELDS, *IMAGE_FIELDS, *MORE_FIELDS, "language")
     return {name: form.get(name, "") for name in names}
 
 
-def article_payload(values: dict[str, str], *, new: bool) -> dict[str, Any]:
+def local_minute(value: str | None, timezone: str) -> str:
+    """An RFC 3339 time as the datetime-local value in the site's zone ("" for none)."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(ZoneInfo(timezone))
+    return moment.strftime(LOCAL_SECOND if moment.second else LOCAL_MINUTE)
+
+
+def _from_local_minute(raw: str, timezone: str) -> str | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        moment = datetime.strptime(raw[:19], LOCAL_SECOND if len(raw) > 16 else LOCAL_MINUTE)
+    except ValueError:
+        return raw  # the API's validation names the field
+    return moment.replace(tzinfo=ZoneInfo(timezone)).isoformat()
+
+
+def article_payload(values: dict[str, str], *, new: bool, timezone: str) -> dict[str, Any]:
     payload: dict[str, Any] = {name: values[name] for name in ARTICLE_FIELDS if name != "tags"}
+    payload["source"] = values["source"]
+    payload["canonical_url"] = values["canonical_url"].strip() or None
+    payload["correction"] = values["correction"]
+    published_at = _from_local_minute(values["published_at"], timezone)
+    if published_at or not new:
+        payload["published_at"] = published_at
     payload["tags"] = split_tags(values["tags"])
     url = values["image_url"].strip()
     payload["image"] = (
@@ -48,10 +80,14 @@ def missing_alt(values: dict[str, str]) -> bool:
     return bool(values["image_url"].strip()) and not values["image_alt"].strip()
 
 
-def values_of(article: dict[str, Any]) -> dict[str, str]:
+def values_of(article: dict[str, Any], timezone: str) -> dict[str, str]:
     """An article as the API shows it (``article_json``), as form values."""
     image = article.get("image") or {}
     return {
+        "source": article.get("source") or "",
+        "canonical_url": article.get("canonical_url") or "",
+        "correction": article.get("correction") or "",
+        "published_at": local_minute(article.get("published_at"), timezone),
         "title": article["title"],
         "summary": article["summary"],
         "body_html": article["body_html"],
@@ -104,5 +140,5 @@ def field_errors(errors: list[FieldError]) -> dict[str, str]:
     out: dict[str, str] = {}
     for error in errors:
         name = {"image": "image_url"}.get(error.field, error.field.replace(".", "_"))
-        out.setdefault(name, error.message)
+        out.setdefault(name, localize(error.message))
     return out

@@ -17,6 +17,7 @@ from syndicate.storage.models import Operation
 from syndicate.translation import terms
 from syndicate.web.desk import blueprint, forms, operations
 from syndicate.web.desk.context import _, render, signed_in
+from syndicate.web.desk.messages import localize
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,8 @@ def _refused(exc: ValidationFailed | Conflict | NotFound, values: dict[str, str]
     for name in ("source_language", "target_language"):
         if name in errors:
             errors["direction"] = errors.pop(name)
-    return _page(status, errors=errors, values=values, failed=term_id, problem=exc.detail)
+    problem = None if errors else localize(exc.detail)
+    return _page(status, errors=errors, values=values, failed=term_id, problem=problem)
 
 
 @blueprint.post("/glossary")

@@ -11,7 +11,11 @@ def N_(message: str) -> str:
 
 
 ORIGINS = {"source": N_("original"), "machine": N_("machine"), "editor": N_("editor")}
-ARTICLE_STATUSES = {"draft": N_("draft"), "published": N_("published")}
+ARTICLE_STATUSES = {
+    "draft": N_("draft"),
+    "scheduled": N_("scheduled"),
+    "published": N_("published"),
+}
 TRANSLATION_STATUSES = {"ready": N_("ready"), "failed": N_("failed"), "missing": N_("missing")}
 TRANSLATION_FILTERS = {
     "stale": N_("stale"),

@@ -17,6 +17,7 @@ from syndicate.storage import jobs as job_store
 from syndicate.storage.models import Article, ArticleVariant, TranslationJob
 from syndicate.translation.service import is_stale
 from syndicate.web.desk import labels
+from syndicate.web.desk.messages import localize
 
 
 def when(value: datetime | None) -> str:
@@ -67,7 +68,7 @@ def job_view(job: TranslationJob) -> JobView:
         status=job.status,
         status_label=labels.label(labels.JOB_STATUSES, job.status),
         progress=float(job.progress or 0.0),
-        error=job.error,
+        error=localize(job.error),
         detail=job.detail,
         finished=job.status in job_store.FINISHED,
         article_id=article.public_id,
@@ -109,9 +110,16 @@ class ArticleRow:
     status_label: str
     revision: int
     updated: str
+    published: str  # when it went (or goes, if scheduled) live, in the site's zone
     edit_url: str
+    history_url: str
+    preview_url: str
     public_url: str | None
     variants: list[VariantView]
+
+    @property
+    def jobs(self) -> list[JobView]:
+        return [v.job for v in self.variants if v.job is not None]
 
 
 def _job_shown(job: TranslationJob | None, variant: ArticleVariant | None) -> bool:
@@ -142,7 +150,9 @@ def _variant_view(article: Article, code: str, job: TranslationJob | None) -> Va
         stale=not is_original and variant is not None and is_stale(article, variant),
         model=(variant.engine or "") if variant else "",
         updated=when(variant.updated_at) if variant else "",
-        error=variant.error if variant is not None and variant.status == "failed" else None,
+        error=localize(variant.error)
+        if variant is not None and variant.status == "failed"
+        else None,
         edit_url=None
         if is_original
         else url_for("desk.edit_translation", public_id=article.public_id, language=code),
@@ -167,7 +177,10 @@ def article_rows(session: Session, articles: Sequence[Article]) -> list[ArticleR
                 status_label=labels.label(labels.ARTICLE_STATUSES, article.status),
                 revision=article.revision,
                 updated=when(article.updated_at),
+                published=when(article.published_at) if article.status != "draft" else "",
                 edit_url=url_for("desk.edit_article", public_id=article.public_id),
+                history_url=url_for("desk.article_history", public_id=article.public_id),
+                preview_url=url_for("desk.preview_article", public_id=article.public_id),
                 public_url=article_url(base_url, article.language, article.public_id)
                 if article.status == "published"
                 else None,

@@ -71,7 +71,12 @@ def save_translation(public_id: str, language: str):
     try:
         fields = service.parse_translation(forms.translation_payload(values))
         service.put_translation(
-            current_app._get_current_object(), db.session(), public_id, language, fields
+            current_app._get_current_object(),
+            db.session(),
+            public_id,
+            language,
+            fields,
+            editor=context.editor().label,
         )
     except ValidationFailed as exc:
         return _page(article, language, values, 422, errors=forms.field_errors(exc.errors))

@@ -24,7 +24,8 @@ from collections.abc import Iterator
 from flask import Flask
 from sqlalchemy import event
 
-from syndicate.publication import mirror, notify, publisher, serving, targets, views
+from syndicate.feed.urls import parse_feed_path
+from syndicate.publication import mirror, notify, publisher, serving, targets, views, websub
 from syndicate.storage import db, documents, outbox
 from syndicate.storage.models import utcnow
 
@@ -36,6 +37,7 @@ BACKLOG_AFTER = 120.0
 def init_app(app: Flask) -> None:
     app.extensions[publisher.EXTENSION] = publisher.Publisher(app)
     app.extensions[mirror.EXTENSION] = folder = mirror.Mirror(app)
+    websub.init_app(app)
     sessions = db.database(app).sessionmaker
     targets.watch(sessions, lambda session: notify.announce(app, session, notify.OUTBOX_CHANNEL))
     if app.config["SYNDICATE_QUEUE_URL"].startswith("memory:"):
@@ -71,7 +73,17 @@ def settle(app: Flask) -> publisher.Report:
     """Publish everything dirty and bring this host's folder up to date, in this process."""
     report = publisher.for_app(app).drain()
     mirror.for_app(app).sync()
+    notify_hubs(app, report)
     return report
+
+
+def notify_hubs(app: Flask, report: publisher.Report) -> None:
+    """Tell the WebSub hubs about the feeds whose bytes changed: the subscription documents
+    (archive pages never change once full, and readers do not subscribe to them).
+    TODO(issue 9): the worker's publisher loop should call this after each stored batch too."""
+    base_url = app.config["SYNDICATE_BASE_URL"]
+    keys = (parse_feed_path(path) for path in report.stored)
+    websub.notify_hubs(app, [key.url(base_url) for key in keys if key and key.archive is None])
 
 
 def publish_everything(app: Flask) -> publisher.Report:

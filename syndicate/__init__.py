@@ -15,7 +15,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from syndicate.i18n import babel
     from syndicate.storage import db
     from syndicate.translation import jobs
-    from syndicate.web import api, desk, errors, health, public, security, translation_api
+    from syndicate.web import (
+        api,
+        desk,
+        discovery,
+        errors,
+        health,
+        public,
+        security,
+        translation_api,
+    )
 
     settings = config.load(overrides=test_config)
     app = Flask(__name__, instance_path=settings["SYNDICATE_INSTANCE_PATH"])
@@ -32,5 +41,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(translation_api.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(public.blueprint)
+    app.register_blueprint(discovery.blueprint)
     desk.init_app(app)  # the editor desk under /desk, and CSRF for its forms
     return app

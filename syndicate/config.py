@@ -246,14 +246,14 @@ SETTINGS: tuple[Setting, ...] = (
         _site_names,
         "The newsroom's name in the header, page titles, Open Graph, JSON-LD and the Google News "
         "sitemap, per language: `en=Hongqiao News|zh=虹桥新闻` (one name without `=` serves "
-        "every language). Empty: \"News\" / \"新闻\".",
+        'every language). Empty: "News" / "新闻".',
         _check_site_names,
     ),
     Setting(
         "WEBSUB_HUBS",
         (),
         _hub_urls,
-        "Comma-separated WebSub hub URLs. When set, every feed names them (`rel=\"hub\"`, JSON "
+        'Comma-separated WebSub hub URLs. When set, every feed names them (`rel="hub"`, JSON '
         "Feed `hubs`) and each hub is pinged (`hub.mode=publish`) when a feed changes. Empty: "
         "no hub.",
         _check_hub_urls,

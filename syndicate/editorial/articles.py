@@ -15,6 +15,7 @@ from syndicate import events
 from syndicate.errors import Conflict, FieldError, NotFound, ValidationFailed
 from syndicate.storage import articles as article_store
 from syndicate.storage import sections as section_store
+from syndicate.storage import tombstones as tombstone_store
 from syndicate.storage.models import Article, utcnow
 
 # Fields whose change is a change of content (readers see it; translations go stale).
@@ -94,6 +95,7 @@ def create(session: Session, fields: dict[str, Any]) -> Article:
         revision=1,
     )
     article_store.add(session, article)
+    tombstone_store.revive(session, article.public_id)
     article_store.set_variant(
         session,
         article,
@@ -192,6 +194,8 @@ def delete(session: Session, public_id: str) -> None:
     article = get(session, public_id)
     section = article.section.slug
     article_store.delete(session, article)
+    # In the same transaction: its pages answer 410 Gone from the moment it is gone.
+    tombstone_store.bury(session, public_id)
     session.commit()
     events.article_changed.send(
         _sender(), article_id=public_id, sections=[section], reason="deleted"

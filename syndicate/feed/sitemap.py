@@ -145,9 +145,7 @@ class NewsPage:
 def news_pages(session: Session, config: Mapping[str, Any], now: datetime) -> list[NewsPage]:
     base_url = FeedSettings.of(config).base_url
     pages: list[NewsPage] = []
-    for article in article_store.published_since(
-        session, now - NEWS_WINDOW, limit=NEWS_MAX_URLS
-    ):
+    for article in article_store.published_since(session, now - NEWS_WINDOW, limit=NEWS_MAX_URLS):
         for url, edition in _own_pages(article, base_url):
             title = edition.variant.title.strip()
             if labels.has_text(title) and len(pages) < NEWS_MAX_URLS:
@@ -179,7 +177,8 @@ def _sub(parent: etree._Element, name: str, text: str | None = None) -> etree._E
 
 
 def _serialize(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    body = etree.tostring(root, xml_declaration=False, encoding="UTF-8")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
 
 
 def render_urlset(pages: Iterable[PageUrl]) -> bytes:

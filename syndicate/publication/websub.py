@@ -121,7 +121,9 @@ def deliver(app: Flask, delivery_id: int) -> None:
     if error is None:
         log.info("WebSub: %s told about %s", hub_url, topic_url)
         return
-    log.warning("WebSub: ping of %s about %s failed (try %d): %s", hub_url, topic_url, attempts, error)
+    log.warning(
+        "WebSub: ping of %s about %s failed (try %d): %s", hub_url, topic_url, attempts, error
+    )
     if retry and ours:
         delay = app.config["SYNDICATE_WEBSUB_RETRY_DELAY"] * 2 ** (attempts - 1)
         _send(app, [delivery_id], delay=delay)

@@ -20,7 +20,9 @@ XML_TYPE = "application/xml"
 
 def _cached(body: bytes, mimetype: str) -> Response:
     response = Response(body, mimetype=mimetype)
-    response.headers["Cache-Control"] = f"public, max-age={current_app.config['SYNDICATE_CACHE_MAX_AGE']}"
+    response.headers["Cache-Control"] = (
+        f"public, max-age={current_app.config['SYNDICATE_CACHE_MAX_AGE']}"
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -148,19 +148,26 @@ def _missing_article(language: str, public_id: str):
 
 
 def _related(row: Article, language: str) -> list[chrome.Entry]:
-    """The newest other stories of the same section, in the page's language."""
+    """The newest other stories of the same section (its sub-sections included), in the page's
+    language; a sparse sub-section is topped up from its parent section."""
     feed_settings = settings()
-    rows = article_store.feed_page(
-        db.session(),
-        [row.section_id],
-        language,
-        include_untranslated=feed_settings.fallback,
-        limit=RELATED + 1,
-    )
+    session = db.session()
+    found: dict[int, Article] = {}
+    for section in (row.section, row.section.parent):
+        if section is None or len(found) >= RELATED:
+            break
+        for other_row in article_store.feed_page(
+            session,
+            section_store.subtree_ids(session, section),
+            language,
+            include_untranslated=feed_settings.fallback,
+            limit=RELATED + 1,
+        ):
+            if other_row.id != row.id:
+                found.setdefault(other_row.id, other_row)
     editions = (
         Edition.choose(other_row, language, fallback=feed_settings.fallback)
-        for other_row in rows
-        if other_row.id != row.id
+        for other_row in found.values()
     )
     return [entry(e, feed_settings) for e in editions if e is not None][:RELATED]
 

@@ -145,7 +145,9 @@ class NewsPage:
 def news_pages(session: Session, config: Mapping[str, Any], now: datetime) -> list[NewsPage]:
     base_url = FeedSettings.of(config).base_url
     pages: list[NewsPage] = []
-    for article in article_store.published_since(session, now - NEWS_WINDOW, limit=NEWS_MAX_URLS):
+    # Not after ``now``: an article scheduled for later is not news yet.
+    since = now - NEWS_WINDOW
+    for article in article_store.published_between(session, since, now, limit=NEWS_MAX_URLS):
         for url, edition in _own_pages(article, base_url):
             title = edition.variant.title.strip()
             if labels.has_text(title) and len(pages) < NEWS_MAX_URLS:

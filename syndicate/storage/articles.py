@@ -240,8 +240,10 @@ def iter_published(session: Session, *, chunk: int = 1000) -> Iterator[Article]:
     yield from session.scalars(query.execution_options(yield_per=chunk))
 
 
-def published_since(session: Session, since: datetime, *, limit: int) -> list[Article]:
-    """Articles published at or after ``since``, newest first (news sitemaps)."""
-    query = _index_query().where(Article.published_at >= since)
+def published_between(
+    session: Session, since: datetime, until: datetime, *, limit: int
+) -> list[Article]:
+    """Articles published from ``since`` to ``until``, newest first (news sitemaps)."""
+    query = _index_query().where(Article.published_at >= since, Article.published_at <= until)
     query = query.order_by(Article.published_at.desc(), Article.id.desc()).limit(limit)
     return list(session.scalars(query))

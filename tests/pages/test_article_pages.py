@@ -129,7 +129,9 @@ def test_open_graph_twitter_and_canonical(site):
 def test_article_page_for_readers(site):
     _response, document = get_page(site, article_url(BASE, "en", ORIGINAL))
     (article,) = document.xpath("//article[@class='article']")
-    assert article.findtext(".//h1") == "Hongqiao forum maps next steps for Yangtze River Delta links"
+    assert (
+        article.findtext(".//h1") == "Hongqiao forum maps next steps for Yangtze River Delta links"
+    )
     assert article.xpath(".//header//*[@class='byline']/text()") == ["By Marcus Hale"]
     crumbs = article.xpath(".//nav[@class='breadcrumb']/a")
     assert [(a.text, a.get("href")) for a in crumbs] == [
@@ -175,7 +177,9 @@ def test_translation_page_notice_and_updated_date(site):
     assert updated.get("datetime").startswith("2023-07-15T00:30:00")
     _response, document = get_page(site, article_url(BASE, "zh", EDITED))
     assert document.xpath("//time[@class='updated']/text()") == ["更新时间：2023年7月15日"]
-    assert document.xpath("//article[@class='article']//*[@class='byline']/text()") == ["作者：沈一帆"]
+    assert document.xpath("//article[@class='article']//*[@class='byline']/text()") == [
+        "作者：沈一帆"
+    ]
 
 
 @pytest.mark.parametrize(

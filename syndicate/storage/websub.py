@@ -7,7 +7,7 @@ Every state change is a conditional UPDATE, so two workers holding messages for 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -15,6 +15,10 @@ from sqlalchemy.orm import Session
 from syndicate.storage.models import WebSubDelivery, utcnow
 
 QUEUED, SENDING, OK, FAILED = "queued", "sending", "ok", "failed"
+#: A delivery queued (or being sent) this long ago has lost its message (a flushed queue, a
+#: worker killed mid-send): the next change sends a new one rather than coalescing into it.
+#: Longer than the longest retry delay.
+LOST_AFTER = timedelta(minutes=15)
 
 
 def request(session: Session, hub_url: str, topic_url: str) -> tuple[int, bool]:
@@ -34,7 +38,7 @@ def request(session: Session, hub_url: str, topic_url: str) -> tuple[int, bool]:
         session.add(row)
         session.flush()
         return row.id, True
-    if row.status == QUEUED:
+    if row.status == QUEUED and row.updated_at > now - LOST_AFTER:
         return row.id, False
     # ok, failed, or being sent (the hub must hear about this newer change too): start over.
     row.status, row.attempts, row.requested_at, row.updated_at = QUEUED, 0, now, now

@@ -27,7 +27,7 @@ def test_websub_hubs():
         "https://hub.example.net/publish",
     )
     assert config.load({})["SYNDICATE_WEBSUB_HUBS"] == ()
-    with pytest.raises(config.ConfigError, match="SYNDICATE_WEBSUB_HUBS.*not an absolute"):
+    with pytest.raises(config.ConfigError, match=r"SYNDICATE_WEBSUB_HUBS.*not an absolute"):
         config.load({"SYNDICATE_WEBSUB_HUBS": "hub.example.net"})
 
 

@@ -12,7 +12,7 @@ from tests.pages.conftest import BASE, ORIGINAL, SITE_NAME, editor_headers, get_
 def test_home_page_opens_with_a_lead_story(site):
     _response, document = get_page(site, "/en/")
     (lead,) = document.xpath("//article[@class='lead-story']")
-    assert lead.xpath(".//figure/img/@src")[0].startswith(f"{BASE}/media/")
+    assert lead.xpath(".//a[@class='lead-image']/img/@src")[0].startswith(f"{BASE}/media/")
     assert lead.xpath(".//h2/a/@href")[0].startswith(f"{BASE}/en/articles/")
     assert lead.xpath(".//*[@class='byline']/text()")[0].startswith("By ")
     assert lead.xpath(".//time/@datetime")

@@ -82,6 +82,6 @@ def test_article_page_offers_its_sections_feeds(demo_app):
 def test_article_page_dates_are_machine_readable_too(demo_app):
     response = demo_app.test_client().get(article_url(BASE, "zh", TRANSLATED).removeprefix(BASE))
     document = lxml.html.fromstring(response.data)
-    (published,) = document.xpath("//p[@class='meta']/time")
+    (published,) = document.xpath("//p[@class='meta']/time[@class='published']")
     assert published.get("datetime").startswith("2023-06-01")
     assert "2023年6月1日" in published.text

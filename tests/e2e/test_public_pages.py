@@ -46,9 +46,9 @@ def test_public_pages(browser, server, translated, language):
     violations: list[str] = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     try:
         for size, width in WIDTHS.items():

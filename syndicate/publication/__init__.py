@@ -18,6 +18,7 @@ syncs its folder right after the commit, as translation jobs run as they are enq
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Iterator
 
@@ -29,13 +30,15 @@ from syndicate.publication import mirror, notify, publisher, serving, targets, v
 from syndicate.storage import db, documents, outbox
 from syndicate.storage.models import utcnow
 
+log = logging.getLogger(__name__)
+
 #: /healthz says "degraded" when the folder lags the database, or the outbox waits, this long.
 BEHIND_AFTER = 30.0
 BACKLOG_AFTER = 120.0
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[publisher.EXTENSION] = publisher.Publisher(app)
+    app.extensions[publisher.EXTENSION] = _HubNotifyingPublisher(app)
     app.extensions[mirror.EXTENSION] = folder = mirror.Mirror(app)
     websub.init_app(app)
     sessions = db.database(app).sessionmaker
@@ -73,17 +76,32 @@ def settle(app: Flask) -> publisher.Report:
     """Publish everything dirty and bring this host's folder up to date, in this process."""
     report = publisher.for_app(app).drain()
     mirror.for_app(app).sync()
-    notify_hubs(app, report)
     return report
 
 
-def notify_hubs(app: Flask, report: publisher.Report) -> None:
-    """Tell the WebSub hubs about the feeds whose bytes changed: the subscription documents
-    (archive pages never change once full, and readers do not subscribe to them).
-    TODO(issue 9): the worker's publisher loop should call this after each stored batch too."""
+def notify_hubs(app: Flask, stored: list[str]) -> None:
+    """Tell the WebSub hubs about the feeds whose bytes changed (``stored`` paths): the
+    subscription documents (archive pages never change once full, and readers do not subscribe
+    to them). Queues jobs only: the pings are sent by the task queue's worker."""
     base_url = app.config["SYNDICATE_BASE_URL"]
-    keys = (parse_feed_path(path) for path in report.stored)
+    keys = (parse_feed_path(path) for path in stored)
     websub.notify_hubs(app, [key.url(base_url) for key in keys if key and key.archive is None])
+
+
+class _HubNotifyingPublisher(publisher.Publisher):
+    """The publisher, telling the hubs after each target's documents are committed (in the
+    worker's loop and in ``settle`` alike). A subclass so that publisher.py stays as it is;
+    merge into ``Publisher._publish`` when convenient."""
+
+    def _publish(self, claim, report: publisher.Report) -> None:
+        already = len(report.stored)
+        super()._publish(claim, report)
+        changed = report.stored[already:]
+        if changed:
+            try:
+                notify_hubs(self.app, changed)
+            except Exception:  # the documents are stored; a lost ping is only logged
+                log.exception("WebSub: could not queue the pings of %s", claim.target)
 
 
 def publish_everything(app: Flask) -> publisher.Report:

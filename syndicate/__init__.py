@@ -20,6 +20,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from syndicate.web import (
         api,
         desk,
+        discovery,
         errors,
         health,
         media_api,
@@ -50,5 +51,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(media_api.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(public.blueprint)
+    app.register_blueprint(discovery.blueprint)
     desk.init_app(app)  # the editor desk under /desk, and CSRF for its forms
     return app

@@ -80,6 +80,47 @@ def _queue_url(value: str) -> str | None:
     return None
 
 
+def _site_names(raw: str) -> dict[str, str]:
+    """``en=Hongqiao News|zh=虹桥新闻`` (per language), or one name for every language."""
+    raw = raw.strip()
+    if not raw:
+        return {}
+    if "=" not in raw:
+        return {"*": raw}
+    names = {}
+    for part in raw.split("|"):
+        code, sep, name = part.partition("=")
+        if not sep or not code.strip() or not name.strip():
+            raise ValueError(f"expected LANG=NAME pairs separated by |, got {part!r}")
+        names[code.strip()] = name.strip()
+    return names
+
+
+def _check_site_names(value: dict[str, str]) -> str | None:
+    from syndicate.languages import LANGUAGES
+
+    if not isinstance(value, dict):
+        return "must be LANG=NAME pairs separated by | (en=Hongqiao News|zh=虹桥新闻)"
+    unknown = sorted(set(value) - set(LANGUAGES) - {"*"})
+    if unknown:
+        return f"names languages syndicate does not publish in: {', '.join(unknown)}"
+    return None
+
+
+def _hub_urls(raw: str) -> tuple[str, ...]:
+    return tuple(url.strip() for url in raw.split(",") if url.strip())
+
+
+def _check_hub_urls(value: tuple[str, ...]) -> str | None:
+    if not isinstance(value, tuple | list):
+        return "must be comma-separated hub URLs"
+    for url in value:
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            return f"has {url!r}, which is not an absolute http(s) URL"
+    return None
+
+
 def _fallback(value: str) -> str | None:
     return None if value in {"hide", "original"} else "must be 'hide' or 'original'"
 
@@ -229,6 +270,38 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "Local folder media files are written through to from the database on their first "
         "request, for nginx to serve. Empty: `instance/media`.",
+    ),
+    Setting(
+        "SITE_NAME",
+        {},
+        _site_names,
+        "The newsroom's name in the header, page titles, Open Graph, JSON-LD and the Google News "
+        "sitemap, per language: `en=Hongqiao News|zh=虹桥新闻` (one name without `=` serves "
+        'every language). Empty: "News" / "新闻".',
+        _check_site_names,
+    ),
+    Setting(
+        "WEBSUB_HUBS",
+        (),
+        _hub_urls,
+        'Comma-separated WebSub hub URLs. When set, every feed names them (`rel="hub"`, JSON '
+        "Feed `hubs`) and each hub is pinged (`hub.mode=publish`) when a feed changes. Empty: "
+        "no hub.",
+        _check_hub_urls,
+    ),
+    Setting(
+        "WEBSUB_MAX_ATTEMPTS",
+        5,
+        int,
+        "Attempts to ping a hub about one change before the failure is reported in `/healthz`.",
+        _positive,
+    ),
+    Setting(
+        "WEBSUB_RETRY_DELAY",
+        30.0,
+        float,
+        "Seconds before a failed hub ping is tried again; doubled after each further attempt.",
+        lambda v: None if v >= 0 else "must be zero or more",
     ),
     Setting(
         "QUEUE_URL",

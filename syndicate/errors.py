@@ -43,6 +43,13 @@ class NotFound(SyndicateError):
     title = "Not found"
 
 
+class Gone(SyndicateError):
+    """It existed and was removed for good (a deleted article's page): 410."""
+
+    status = 410
+    title = "Gone"
+
+
 class Conflict(SyndicateError):
     status = 409
     title = "Conflict"

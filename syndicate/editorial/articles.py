@@ -19,6 +19,7 @@ from syndicate.storage import articles as article_store
 from syndicate.storage import db
 from syndicate.storage import media as media_store
 from syndicate.storage import sections as section_store
+from syndicate.storage import tombstones as tombstone_store
 from syndicate.storage.models import Article, utcnow
 
 # Fields whose change is a change of content (readers see it; translations go stale).
@@ -173,6 +174,7 @@ def _insert(session, section, public_id, status, published_at, image, fields, no
         revision=1,
     )
     article_store.add(session, article)
+    tombstone_store.revive(session, article.public_id)
     article_store.set_variant(
         session,
         article,
@@ -308,6 +310,8 @@ def delete(session: Session, public_id: str) -> None:
     try:
         with db.race_guard(session):
             article_store.delete(session, article)
+            # In the same transaction: its pages answer 410 Gone from the moment it is gone.
+            tombstone_store.bury(session, public_id)
             session.commit()
     except db.LostRace:
         raise _after_lost_race(session, public_id, "deleted it") from None

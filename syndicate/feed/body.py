@@ -103,6 +103,29 @@ def compose_body(
     return _inner_html(container)
 
 
+def _edition_notice(edition: Edition, base_url: str) -> TranslationNotice | None:
+    if not edition.is_translation:
+        return None
+    return TranslationNotice(
+        origin=edition.variant.origin,
+        source_language=edition.article.language,
+        original_url=edition.original_url(base_url),
+        original_title=edition.original.title,
+    )
+
+
+def page_parts(edition: Edition, *, base_url: str) -> tuple[str, str]:
+    """For an article page, which lays out the image and dates itself: the translation notice
+    (``""`` for an original) and the body, both HTML made like the feeds'."""
+    notice = _edition_notice(edition, base_url)
+    notice_html = "" if notice is None else _inner_html_of(_notice(edition.language, notice))
+    container = lxml.html.Element("div")
+    document_url = edition.page_url(base_url)
+    for node in _content(edition.variant.body_html, base_url, document_url):
+        container.append(node)
+    return notice_html, _inner_html(container)
+
+
 def edition_body(
     edition: Edition, *, base_url: str, timezone: str, with_figure: bool = True
 ) -> str:
@@ -113,14 +136,7 @@ def edition_body(
     if article.image_url and with_figure:
         url = absolute_url(article.image_url, base_url, edition.page_url(base_url))
         figure = Figure(url, variant.image_caption, variant.image_alt)
-    notice = None
-    if edition.is_translation:
-        notice = TranslationNotice(
-            origin=variant.origin,
-            source_language=article.language,
-            original_url=edition.original_url(base_url),
-            original_title=edition.original.title,
-        )
+    notice = _edition_notice(edition, base_url)
     return compose_body(
         variant.body_html,
         language=edition.language,
@@ -230,6 +246,10 @@ def _content(content_html: str, base_url: str, document_url: str) -> list:
         nodes.append(paragraph)
     nodes.extend(wrapper)
     return nodes
+
+
+def _inner_html_of(element: etree._Element) -> str:
+    return lxml.html.tostring(element, encoding="unicode")
 
 
 def _inner_html(container: etree._Element) -> str:

@@ -46,6 +46,7 @@ class FeedSettings:
     page_size: int
     cache_max_age: int
     untranslated: str  # "hide" | "original"
+    hubs: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, settings: FeedSettings | Mapping[str, Any]) -> FeedSettings:
@@ -58,6 +59,7 @@ class FeedSettings:
             page_size=settings["SYNDICATE_PAGE_SIZE"],
             cache_max_age=settings["SYNDICATE_CACHE_MAX_AGE"],
             untranslated=settings["SYNDICATE_UNTRANSLATED"],
+            hubs=tuple(settings.get("SYNDICATE_WEBSUB_HUBS", ())),
         )
 
     @property
@@ -167,6 +169,7 @@ def _documents(
         updated=_feed_updated(row, items),
         items=items,
         ttl_minutes=settings.ttl_minutes,
+        hubs=settings.hubs,
     )
     return FeedPage(
         {

@@ -290,7 +290,8 @@ class FeedDocument:
     paging: Paging = field(default_factory=Paging)
     icon: str | None = None
     logo: str | None = None
-    hub_url: str | None = None
+    #: WebSub hubs that are told when this feed changes (W3C WebSub, "Discovery").
+    hubs: tuple[str, ...] = ()
     alternates: tuple[Link, ...] = ()
 
     def __post_init__(self) -> None:
@@ -304,7 +305,9 @@ class FeedDocument:
         _check_aware("FeedDocument.updated", self.updated)
         _check_optional_url("FeedDocument.icon", self.icon)
         _check_optional_url("FeedDocument.logo", self.logo)
-        _check_optional_url("FeedDocument.hub_url", self.hub_url)
+        _freeze(self, "hubs", str)
+        for hub in self.hubs:
+            _check_url("FeedDocument.hubs", hub)
         if self.ttl_minutes is not None and (
             not isinstance(self.ttl_minutes, int) or self.ttl_minutes <= 0
         ):

@@ -19,6 +19,16 @@ LANGUAGE_NAMES = {"en": N_("English"), "zh": N_("Chinese")}
 FORMAT_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 
 
+def site_name(config, language: str) -> str:
+    """The newsroom's name in ``language`` (``SYNDICATE_SITE_NAME``): its own name for that
+    language, else the one for every language, else the first one given, else "News"."""
+    names = config.get("SYNDICATE_SITE_NAME") or {}
+    for key in (language, "*", *names):
+        if names.get(key):
+            return names[key]
+    return gettext(language, "News")
+
+
 def language_name(language: str, of: str) -> str:
     """The name of language ``of`` in ``language``."""
     return gettext(language, LANGUAGE_NAMES[of])

@@ -18,15 +18,19 @@ syncs its folder right after the commit, as translation jobs run as they are enq
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Iterator
 
 from flask import Flask
 from sqlalchemy import event
 
-from syndicate.publication import mirror, notify, publisher, serving, targets, views
+from syndicate.feed.urls import parse_feed_path
+from syndicate.publication import mirror, notify, publisher, serving, targets, views, websub
 from syndicate.storage import db, documents, outbox
 from syndicate.storage.models import utcnow
+
+log = logging.getLogger(__name__)
 
 #: /healthz says "degraded" when the folder lags the database, or the outbox waits, this long.
 BEHIND_AFTER = 30.0
@@ -34,8 +38,11 @@ BACKLOG_AFTER = 120.0
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[publisher.EXTENSION] = publisher.Publisher(app)
+    app.extensions[publisher.EXTENSION] = work = publisher.Publisher(app)
+    # WebSub: hubs hear of the subscription documents whose bytes changed, after the commit.
+    work.on_stored.append(lambda paths: notify_hubs(app, paths))
     app.extensions[mirror.EXTENSION] = folder = mirror.Mirror(app)
+    websub.init_app(app)
     sessions = db.database(app).sessionmaker
     targets.watch(sessions, lambda session: notify.announce(app, session, notify.OUTBOX_CHANNEL))
     if app.config["SYNDICATE_QUEUE_URL"].startswith("memory:"):
@@ -72,6 +79,15 @@ def settle(app: Flask) -> publisher.Report:
     report = publisher.for_app(app).drain()
     mirror.for_app(app).sync()
     return report
+
+
+def notify_hubs(app: Flask, stored: list[str]) -> None:
+    """Tell the WebSub hubs about the feeds whose bytes changed (``stored`` paths): the
+    subscription documents (archive pages never change once full, and readers do not subscribe
+    to them). Queues jobs only: the pings are sent by the task queue's worker."""
+    base_url = app.config["SYNDICATE_BASE_URL"]
+    keys = (parse_feed_path(path) for path in stored)
+    websub.notify_hubs(app, [key.url(base_url) for key in keys if key and key.archive is None])
 
 
 def publish_everything(app: Flask) -> publisher.Report:

@@ -16,6 +16,7 @@ import secrets
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app
@@ -48,6 +49,8 @@ class Publisher:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         #: Documents rendered by this process (tests assert that requests never render).
         self.renders = 0
+        #: Called with the paths of the documents stored, after their transaction committed.
+        self.on_stored: list[Callable[[list[str]], None]] = []
         self._draining = threading.local()
 
     @property
@@ -77,6 +80,7 @@ class Publisher:
             except Exception as exc:
                 self._failed(claim, exc)
         if done:
+            already = len(report.stored)
             try:
                 with self.database.session() as session:
                     self._finish(session, done, report)
@@ -84,7 +88,15 @@ class Publisher:
             except Exception as exc:
                 for claim, _out in done:
                     self._failed(claim, exc)
+            self._announce(report.stored[already:])
         return len(claims)
+
+    def _announce(self, paths: list[str]) -> None:
+        for hook in self.on_stored if paths else ():
+            try:
+                hook(paths)
+            except Exception:  # the documents are stored; what reacts only logs its failure
+                log.exception("publisher: a hook failed for %d stored documents", len(paths))
 
     def _finish(self, session, done, report: Report) -> None:
         """Store a batch's documents, then settle its claims, in one transaction. Locks are
@@ -178,6 +190,7 @@ class Publisher:
                 generation = documents.next_generation(session)
                 documents.assign(session, [d.path for d in changed], generation)
                 notify.announce(self.app, session, notify.PUBLICATION_CHANNEL, generation)
+        self._announce([d.path for d in changed])
         return True
 
     def run_forever(self, stop: threading.Event) -> None:

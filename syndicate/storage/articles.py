@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, literal, or_, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from syndicate.languages import CODES
 from syndicate.storage import search
@@ -272,3 +272,32 @@ def feed_range(
     """What ``feed_page`` shows between two positions (``end`` excluded), newest first."""
     query = _from(_feed_query(section_ids, language, include_untranslated), start, end)
     return list(session.scalars(query.order_by(Article.published_at.desc(), Article.id.desc())))
+
+
+def _index_query():
+    """Published articles with only what an index of pages needs from their variants (which
+    languages exist, titles, dates): bodies stay in the database."""
+    variants = selectinload(Article.variants).load_only(
+        ArticleVariant.language,
+        ArticleVariant.title,
+        ArticleVariant.origin,
+        ArticleVariant.status,
+        ArticleVariant.updated_at,
+    )
+    return select(Article).where(Article.status == "published").options(variants)
+
+
+def iter_published(session: Session, *, chunk: int = 1000) -> Iterator[Article]:
+    """Every published article, oldest first, read ``chunk`` rows at a time (sitemaps of a
+    100,000-article site do not hold them all in memory)."""
+    query = _index_query().order_by(Article.published_at, Article.id)
+    yield from session.scalars(query.execution_options(yield_per=chunk))
+
+
+def published_between(
+    session: Session, since: datetime, until: datetime, *, limit: int
+) -> list[Article]:
+    """Articles published from ``since`` to ``until``, newest first (news sitemaps)."""
+    query = _index_query().where(Article.published_at >= since, Article.published_at <= until)
+    query = query.order_by(Article.published_at.desc(), Article.id.desc()).limit(limit)
+    return list(session.scalars(query))

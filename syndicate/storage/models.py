@@ -438,3 +438,36 @@ class IdempotencyKey(Base):
     body: Mapped[str] = mapped_column(Text)
     headers: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ArticleTombstone(Base):
+    """A deleted article's public id: its pages answer 410 Gone (not 404), so search engines
+    and partners drop the URL instead of retrying it."""
+
+    __tablename__ = "article_tombstones"
+
+    public_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebSubDelivery(Base):
+    """The last ping of one feed (topic) to one hub: ``queued`` until a job sends it, then
+    ``ok`` or, after every retry failed, ``failed`` (shown by /healthz and the desk). One row
+    per pair, so changes made while a ping waits are coalesced into it."""
+
+    __tablename__ = "websub_deliveries"
+    __table_args__ = (
+        UniqueConstraint("hub_url", "topic_url"),
+        Index("ix_websub_deliveries_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Short enough that the unique index stays under PostgreSQL's btree row limit.
+    hub_url: Mapped[str] = mapped_column(String(500))
+    topic_url: Mapped[str] = mapped_column(String(1000))
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued|sending|ok|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)  # the last failure, kept after a success
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,9 @@ from syndicate.storage.models import Article, utcnow
 log = logging.getLogger(__name__)
 
 EXTENSION = "syndicate.translation.queue"
+#: ``register(huey) -> {name: task}`` callables of other parts whose jobs run on this queue
+#: (WebSub pings): the worker's consumer must know every task it may receive.
+TASKS_EXTENSION = "syndicate.queue.tasks"
 DEFAULT_QUEUE_NAME = "syndicate"
 _lock = threading.Lock()
 
@@ -82,6 +85,14 @@ class Queue:
     huey: Any
     translate: Any  # the huey task: translate(job_id)
     operation: Any  # the huey task: operation(operation_id), see syndicate.operations
+    #: Tasks other parts registered with ``add_tasks``, by name.
+    tasks: dict[str, Any] = field(default_factory=dict)
+
+
+def add_tasks(app: Flask, register) -> None:
+    """Run ``register(huey) -> {name: task}`` when the app's queue is made (at ``init_app``
+    time, before any process makes it), so web processes and workers know the same tasks."""
+    app.extensions.setdefault(TASKS_EXTENSION, []).append(register)
 
 
 def queue_for(app: Flask) -> Queue:
@@ -115,7 +126,10 @@ def _make_queue(app: Flask) -> Queue:
     def recover_jobs() -> None:
         sweep(app)
 
-    return Queue(huey, translate, operation)
+    queue = Queue(huey, translate, operation)
+    for register in app.extensions.get(TASKS_EXTENSION, ()):
+        queue.tasks.update(register(huey))
+    return queue
 
 
 def _send(app: Flask, job_ids: Iterable[int], delay: float = 0) -> list[int]:

@@ -1,4 +1,5 @@
-"""Errors as RFC 9457 problem details under /api; short plain text elsewhere."""
+"""Errors as RFC 9457 problem details under /api; a localized HTML page for readers' 404 and
+410 (``public.error_page``); short plain text elsewhere (feeds, health: read by programs)."""
 
 from __future__ import annotations
 
@@ -29,11 +30,36 @@ def _wants_problem() -> bool:
     return request.path.startswith("/api/")
 
 
+#: Paths read by programs: their errors stay plain text.
+_MACHINE_PREFIXES = (
+    "/api/",
+    "/desk/",
+    "/feeds/",
+    "/feeds.opml",
+    "/healthz",
+    "/static/",
+    "/sitemap",
+)
+READER_STATUSES = (404, 410)
+
+
+def _wants_page(status: int) -> bool:
+    return status in READER_STATUSES and not request.path.startswith(_MACHINE_PREFIXES)
+
+
+def _page(status: int, detail: str) -> Response:
+    from syndicate.web.public import error_page
+
+    return error_page(status, detail)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(SyndicateError)
     def _domain(exc: SyndicateError):
         if _wants_problem():
             response = problem(exc.status, exc.title, exc.detail, **exc.extra)
+        elif _wants_page(exc.status):
+            response = _page(exc.status, exc.detail)
         else:
             response = Response(exc.detail + "\n", status=exc.status, mimetype="text/plain")
         if isinstance(exc, Unauthorized):  # RFC 9110 11.6.1, RFC 6750 3
@@ -43,6 +69,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         if not _wants_problem():
+            if _wants_page(exc.code or 500):
+                return _page(exc.code or 500, "")
             return exc
         detail = exc.description or exc.name
         if exc.code == 413:

@@ -103,6 +103,7 @@ def server(tmp_path_factory, packages_dir, argos_home) -> Iterator[Server]:
         FEEDS_DIR=root / "feeds",
         BASE_URL=url,
         SECRET_KEY="e2e-secret",
+        SITE_NAME="en=Hongqiao News|zh=虹桥新闻",
         TRANSLATION_RETRY_DELAY=0,
         SCHEDULER_INTERVAL=0.5,  # a scheduled article goes live within half a second
         LOG_LEVEL="INFO",

@@ -44,7 +44,7 @@ def make_document(fmt: str, items: tuple[Item, ...], **overrides: object) -> Fee
         ),
         "icon": f"{SITE}/static/icon.png",
         "logo": f"{SITE}/static/logo.png",
-        "hub_url": "https://hub.example.net/",
+        "hubs": ("https://hub.example.net/",),
         "alternates": (Link(feed_url(fmt, "en"), type=None, hreflang="en", title="English"),),
     }
     fields.update(overrides)

@@ -84,8 +84,8 @@ def test_pages_write_the_day_of_the_site_time_zone(demo_app, language, published
     assert page.status_code == 200
     document = lxml.html.fromstring(page.data)
     assert published in " ".join(document.find(".//p[@class='meta']").text_content().split())
-    dateline = document.find(".//p[@class='dateline']").text_content()
-    assert dateline == {"en": "Updated: July 17, 2023", "zh": "更新时间：2023年7月17日"}[language]
+    assert document.xpath("//time[@class='published']/text()") == [published]
+    assert not document.xpath("//time[@class='updated']")  # never edited: no "Updated:" line
     listing = lxml.html.fromstring(demo_app.test_client().get(f"/{language}/top-news/").data)
     times = {t.get("datetime"): t.text for t in listing.iter("time")}
     assert times[LATE.isoformat()] == local_date(LATE, language, "Asia/Shanghai")

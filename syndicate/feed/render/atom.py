@@ -99,8 +99,8 @@ def _write_feed_links(doc: FeedDocument, feed: etree._Element) -> None:
         _link(feed, href, rel, MEDIA_TYPE)
     if doc.paging.archive:
         sub(feed, f"{{{HISTORY_NS}}}archive")
-    if doc.hub_url:
-        _link(feed, doc.hub_url, "hub")
+    for hub in doc.hubs:
+        _link(feed, hub, "hub")
 
 
 def _write_entry_extras(item: Item, entry: etree._Element) -> None:

@@ -67,8 +67,8 @@ def json_feed(doc: FeedDocument) -> dict[str, Any]:
     feed["authors"] = [{"name": clean(name)} for name in doc.author_names]
     if doc.paging.next:
         feed["next_url"] = clean(doc.paging.next)
-    if doc.hub_url:
-        feed["hubs"] = [{"type": "WebSub", "url": clean(doc.hub_url)}]
+    if doc.hubs:
+        feed["hubs"] = [{"type": "WebSub", "url": clean(hub)} for hub in doc.hubs]
     feed["items"] = [_item(item) for item in doc.items]
     alternates = _alternates(doc.home_url, doc.alternates)
     if alternates:

@@ -111,8 +111,8 @@ def _write_channel_links(doc: FeedDocument, rss: etree._Element) -> None:
         _atom_link(channel, href, rel, MEDIA_TYPE)
     if doc.paging.archive:
         sub(channel, f"{{{HISTORY_NS}}}archive")
-    if doc.hub_url:
-        _atom_link(channel, doc.hub_url, "hub")
+    for hub in doc.hubs:
+        _atom_link(channel, hub, "hub")
 
 
 def _write_item_extras(item: Item, channel_language: str, element: etree._Element) -> None:

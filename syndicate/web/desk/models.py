@@ -1,5 +1,6 @@
 """Which translation models (Argos packages) are installed, which directions miss one, and how
-to install one. Read from package metadata: the web process never imports argostranslate."""
+to install one. Read from package metadata: the web process never imports argostranslate.
+The page also reports the WebSub hubs and the pings that failed (the desk's health page)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from flask import current_app, g
 from markupsafe import Markup
 
 from syndicate.feed.labels import language_name
+from syndicate.i18n.dates import local_datetime
 from syndicate.languages import CODES, other
+from syndicate.publication import websub
 from syndicate.translation.packages import PackageInfo, installed_directions, package_name
 from syndicate.web.desk import blueprint
 from syndicate.web.desk.context import render, signed_in
@@ -55,4 +58,12 @@ def models():
         # Markup: the message is translated around it, the path is shown as code.
         packages_dir=Markup("<code>{}</code>").format(packages_dir),
         index_command="syndicate models install --from-index " + " ".join(CODES),
+        hubs=websub.hubs(current_app),
+        hub_failures=[
+            (
+                failure,
+                local_datetime(failure.at, g.language, current_app.config["SYNDICATE_TIMEZONE"]),
+            )
+            for failure in websub.failures(current_app)
+        ],
     )

@@ -1,7 +1,7 @@
 """operations: background changes with progress; worker processes' heartbeats
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-27
 """
 
@@ -12,7 +12,7 @@ import syndicate.storage.models
 
 
 revision = '0009'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -220,6 +220,8 @@ def render_article(row: Article, language: str) -> str:
         published_iso=edition.published.isoformat(),
         updated=local_date(updated, language, feed_settings.timezone) if edited else None,
         updated_iso=updated.isoformat(),
+        correction=(row.correction or "").strip(),
+        correction_lang=tag(row.language) if row.language != language else None,
         section_name=facts.section_name,
         section_url=facts.section_url,
         parents=_breadcrumb(section, language),

@@ -98,7 +98,15 @@ def test_publication_time_schedules_and_messages_are_localized(desk, newsroom):
         "image_url": "/media/yrd.jpg",
         **{
             name: form.get_element_by_id(f"f-{name}").value or ""
-            for name in ("summary", "body_html", "author", "tags", "source", "image_caption")
+            for name in (
+                "summary",
+                "body_html",
+                "author",
+                "tags",
+                "source",
+                "image_caption",
+                "image_alt",
+            )
         },
     }
     assert desk.post(f"/desk/articles/{ID}", data).status_code == 303

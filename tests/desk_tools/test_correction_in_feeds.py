@@ -27,8 +27,8 @@ def test_correction_note_in_the_page_and_the_feed(sqlite_app, admin_token_sqlite
     page = lxml.html.fromstring(client.get("/en/articles/yrd-branches-cooperate").data)
     (paragraph,) = page.find_class("correction")
     assert paragraph.text_content() == f"Correction: {note}"
-    dateline = page.find_class("dateline")[0]
-    assert dateline.getnext() is paragraph and "Updated:" in dateline.text_content()
+    meta = page.find_class("meta")[0]  # the byline and dates, then the correction
+    assert meta.getnext() is paragraph and "Updated:" in meta.text_content()
     feed = client.get("/feeds/en/industrial-cooperation.rss").get_data(as_text=True)
     assert note in feed
 

@@ -21,6 +21,7 @@ from syndicate.feed.urls import ALL, article_url, home_url, section_url
 from syndicate.i18n.babel import gettext
 from syndicate.i18n.dates import local_date
 from syndicate.languages import CODES, LANGUAGES, other, tag
+from syndicate.numbers import strict_int
 from syndicate.storage import articles as article_store
 from syndicate.storage import db
 from syndicate.storage import sections as section_store
@@ -50,10 +51,10 @@ def _language(code: str) -> str:
 
 
 def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    number = strict_int(request.args.get("page", "1"), low=1, high=MAX_PAGE)
+    if number is None:  # ASCII digits only: "²" is a digit to str.isdigit
         raise NotFound(gettext(g.language, "No such page."))
-    return int(raw)
+    return number
 
 
 @blueprint.get("/")

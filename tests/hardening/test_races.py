@@ -104,7 +104,7 @@ def test_glossary_patches_into_one_direction_race_to_one_200_and_409s(server):
         for term in ("Hongqiao", "HONGQIAO hub") if source == "zh" else ("Minhang",):
             body = {"source_language": source, "target_language": target, "source_term": term}
             response = requests.post(url, json=body, headers=server.headers)
-            assert response.status_code == 201, response.text
+            assert response.status_code == 202, response.text
             ids.append(response.json()["id"])
     # Both zh→en terms move to en→zh with the same term: one may win, the other is a 409.
     move = {"source_language": "en", "target_language": "zh", "source_term": "Hongqiao"}

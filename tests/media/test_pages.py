@@ -21,7 +21,7 @@ from tests.feeds.conftest import BASE, make_demo_app
 __all__ = ["make_demo_app"]
 
 ARTICLE = "2023-07-17-hongqiao-hq-economy-h1"
-THUMBNAILS = "//ol[@class='entries']/li//a[@class='thumbnail']//img"
+THUMBNAILS = "//ol[@class='entries']/li//a[@class='thumb-link']//img"
 
 
 @pytest.fixture
@@ -78,9 +78,10 @@ def test_article_page_lead_image_uses_renditions(demo_app):
     assert img.get("sizes")
     (webp,) = figure.xpath(".//source")
     assert webp.get("type") == "image/webp" and "960w" in webp.get("srcset")
-    assert figure.xpath("figcaption")[0].text == "虹桥国际中央商务区楼宇群（示意图）。"
+    assert figure.xpath("string(figcaption)").strip() == "虹桥国际中央商务区楼宇群（示意图）。"
     # Shown once: the body below does not repeat it.
-    assert len(page.xpath("//div[@class='body']//img")) == 1
+    assert len(page.xpath("//figure[@class='lead-image']//img")) == 1
+    assert not page.xpath("//div[@class='body']//img")
     for url, _width in srcset:
         assert client.get(url.removeprefix(BASE)).status_code == 200
 
@@ -90,10 +91,12 @@ def test_section_page_shows_thumbnails_lazy_below_the_fold(demo_app):
     thumbnails = page.xpath(THUMBNAILS)
     entries = page.xpath("//ol[@class='entries']/li")
     assert len(thumbnails) == len(entries) >= 4
-    assert [img.get("loading") for img in thumbnails[:2]] == [None, None]
-    assert {img.get("loading") for img in thumbnails[2:]} == {"lazy"}
+    # The lead story's image opens the page; the list below it loads as it scrolls into view.
+    lead = page.xpath("//article[@class='lead-story']//img")[0]
+    assert lead.get("loading") is None and lead.get("fetchpriority") == "high"
+    assert {img.get("loading") for img in thumbnails} == {"lazy"}
     for img in thumbnails:
         assert img.get("width") and img.get("height") and "480w" in img.get("srcset")
-        assert img.get("sizes") == "(min-width: 40rem) 12rem, 100vw"
+        assert img.get("sizes") == "(min-width: 40rem) 12rem, 33vw"
     section = lxml.html.fromstring(demo_app.test_client().get("/en/transportation/").data)
     assert section.xpath(THUMBNAILS)

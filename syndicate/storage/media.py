@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload, undefer
 
+from syndicate.numbers import MAX_ID
 from syndicate.storage.models import Article, ArticleVariant, Media, MediaFile
 
 
@@ -22,6 +23,8 @@ class FileBytes:
 
 
 def get(session: Session, media_id: int) -> Media | None:
+    if not 0 < media_id <= MAX_ID:  # PostgreSQL refuses a parameter beyond INTEGER
+        return None
     return session.get(Media, media_id, options=[selectinload(Media.files)])
 
 

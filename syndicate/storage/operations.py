@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from syndicate.numbers import MAX_ID
 from syndicate.storage.models import Operation, utcnow
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -35,6 +36,8 @@ def add(session: Session, kind: str, params: dict[str, Any]) -> Operation:
 
 
 def get(session: Session, operation_id: int) -> Operation | None:
+    if not 0 < operation_id <= MAX_ID:  # PostgreSQL refuses a parameter beyond INTEGER
+        return None
     return session.get(Operation, operation_id)
 
 

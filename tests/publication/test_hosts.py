@@ -75,15 +75,15 @@ class Deployment:
         self.hosts: dict[str, int] = {}
 
     def _start(self, name: str, args: list[str], **env) -> subprocess.Popen:
-        log = (self.tmp / f"{name}.log").open("ab")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "syndicate", *args],
-            cwd=ROOT,
-            env={**self.env, **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with (self.tmp / f"{name}.log").open("ab") as log:  # the child keeps its own copy
+            process = subprocess.Popen(
+                [sys.executable, "-m", "syndicate", *args],
+                cwd=ROOT,
+                env={**self.env, **env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.processes.append(process)
         return process
 

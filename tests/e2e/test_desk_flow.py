@@ -37,7 +37,8 @@ def test_an_editors_day(page, server):
     page.get_by_label("Section", exact=True).select_option("business")
     page.get_by_label("Title").fill("A new cafe opens in Hongqiao")
     page.get_by_label("Summary").fill("Coffee by the station.")
-    page.locator(".jodit-wysiwyg").fill("The cafe opens today by the station.")
+    page.locator(".jodit-wysiwyg").click()  # real key strokes: the editor syncs its textarea
+    page.keyboard.type("The cafe opens today by the station.")
     page.get_by_label("Tags").fill("retail, coffee")
     page.get_by_role("button", name="Save as draft").click()
     expect(page.get_by_role("status")).to_contain_text("was saved as a draft")

@@ -145,6 +145,31 @@ def postgres_size(url: str) -> int:
     return int(size)
 
 
+def _proc_stats() -> Iterator[dict]:
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:  # gone meanwhile
+            continue
+        command = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        # fields[0] is state (field 3 of proc(5)): session is field 6, utime/stime 14/15.
+        yield {
+            "pid": int(entry.name),
+            "command": command,
+            "session": int(fields[3]),
+            "cpu": (int(fields[11]) + int(fields[12])) / tick,
+        }
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU seconds of the PostgreSQL processes alive now (the server and its backends)."""
+    return sum(stat["cpu"] for stat in _proc_stats() if stat["command"].startswith("postgres"))
+
+
 # Processes -------------------------------------------------------------------------------------
 
 
@@ -259,6 +284,17 @@ class Deployment:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds (user + system) used so far by each started process and its children
+        (gunicorn workers, publisher threads): read from /proc, grouped by session."""
+        sessions = {p.pid: name for name, p in self.processes.items()}
+        used = {name: 0.0 for name in self.processes}
+        for stat in _proc_stats():
+            name = sessions.get(stat["session"])
+            if name is not None:
+                used[name] += stat["cpu"]
+        return used
 
     def stop_all(self) -> None:
         for name in list(self.processes):

@@ -133,8 +133,19 @@ def lock_waits(url: str, stop: threading.Event, found: list[int]) -> None:
 
 
 def edit_load(
-    ports: list[int], token: str, articles, seconds: float, idle_probes: int, url: str
+    ports: list[int],
+    token: str,
+    articles,
+    seconds: float,
+    idle_probes: int,
+    url: str,
+    *,
+    pace: float = 0.0,
+    deployment: Deployment | None = None,
 ) -> dict:
+    """``pace`` 0: each editor sends its next edit as soon as the last one is answered (the
+    machine's saturation); otherwise every ``pace`` seconds (open loop: a slow answer does not
+    slow the arrivals down)."""
     auth = {"Authorization": f"Bearer {token}"}
     deadline = time.monotonic() + seconds
     latencies: list[float] = []
@@ -148,7 +159,12 @@ def edit_load(
         path = f"/api/v1/articles/{public_id}"
         revision = clients[0].json("GET", path)[1]["revision"]
         edit = 0
+        # Editors start spread over one period so their edits do not arrive in lockstep.
+        due = time.monotonic() + pace * number / EDITORS
         while time.monotonic() < deadline:
+            if pace:
+                time.sleep(max(0.0, due - time.monotonic()))
+                due += pace
             client = clients[(number + edit) % len(clients)]
             started = time.perf_counter()
             status, body = client.json(
@@ -204,10 +220,14 @@ def edit_load(
     stop, waits = threading.Event(), []
     sampler = threading.Thread(target=lock_waits, args=(url, stop, waits))
     sampler.start()
+    cpu_before = _cpu(deployment)
+    wall = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    wall = time.perf_counter() - wall
+    cpu = {k: round(v - cpu_before.get(k, 0.0), 1) for k, v in _cpu(deployment).items()}
     stop.set()
     sampler.join()
     loaded = {k: percentiles(v) for k, v in probe.items() if k != "missed"}
@@ -218,7 +238,10 @@ def edit_load(
     idle["missed"] = probe["missed"]
     return {
         "editors": EDITORS,
+        "pace_seconds": pace,
         "seconds": seconds,
+        # Where the machine's cores went during the load (2 cores: at most 2 x wall seconds).
+        "cpu_seconds": {**cpu, "wall": round(wall, 1)},
         "edits": len(latencies),
         "edits_per_second": round(len(latencies) / seconds, 1),
         "failures": failures,
@@ -230,6 +253,18 @@ def edit_load(
         "propagation_under_load": loaded,
         "propagation_idle": idle,
     }
+
+
+def _cpu(deployment: Deployment | None) -> dict[str, float]:
+    """CPU seconds so far by role: web hosts, workers, PostgreSQL, this benchmark's threads."""
+    if deployment is None:
+        return {}
+    found = {"hosts": 0.0, "workers": 0.0}
+    for name, seconds in deployment.cpu_seconds().items():
+        found["hosts" if name in deployment.hosts else "workers"] += seconds
+    found["postgresql"] = deploy.postgres_cpu_seconds()
+    found["benchmark"] = time.process_time()
+    return found
 
 
 # 3: archives ---------------------------------------------------------------------------------
@@ -412,7 +447,21 @@ def run_design(design: str, code: Path, workdir: Path, args, log) -> dict:
             articles = newest_articles(url, EDITORS + 1)
             ports = list(deployment.hosts.values())
             log(f"{design}: {EDITORS} editors for {args.duration} s")
-            load = edit_load(ports, token, articles, args.duration, args.idle_probes, url)
+            load = edit_load(
+                ports, token, articles, args.duration, args.idle_probes, url, deployment=deployment
+            )
+            if args.pace:
+                log(f"{design}: {EDITORS} editors, one edit each every {args.pace} s")
+                load["paced"] = edit_load(
+                    ports,
+                    token,
+                    newest_articles(url, EDITORS + 1),
+                    args.duration,
+                    0,
+                    url,
+                    pace=args.pace,
+                    deployment=deployment,
+                )
             busiest = articles[0][1]
             feeds = [
                 (lang, section, fmt)
@@ -719,6 +768,15 @@ def table(results: dict) -> str:
             f"{latency.get('p99_ms')} ms | {load.get('p50_ms')}/{load.get('p99_ms')} ms "
             f"(idle {idle.get('p50_ms')}/{idle.get('p99_ms')} ms)"
         )
+        paced = edits.get("paced")
+        if paced:
+            seen = paced["propagation_under_load"]["answer_to_all_hosts"]
+            took = paced["latency"]
+            lines.append(
+                f"  paced   | {paced['edits_per_second']:7} | {took.get('p50_ms')} ms | "
+                f"{took.get('p99_ms')} ms | {seen.get('p50_ms')}/{seen.get('p99_ms')} ms"
+                f" (one edit per editor every {paced['pace_seconds']} s)"
+            )
         kept = found["archives"]["host_folder"]
         lines.append(
             f"          archives: {kept['files_before']} files ({kept['bytes_before'] >> 10} KiB) "
@@ -742,6 +800,12 @@ def parse_args(argv=None):
     parser.add_argument("--page-size", type=int, default=20)
     parser.add_argument("--duration", type=float, default=20.0, help="Seconds of editing.")
     parser.add_argument("--idle-probes", type=int, default=10)
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.5,
+        help="Also measure editors each sending one edit every PACE seconds (0: skip).",
+    )
     parser.add_argument("--archive-edits", type=int, default=100)
     parser.add_argument("--previous-archive-edits", type=int, default=10)
     parser.add_argument("--crawl-limit", type=int, default=400)

@@ -9,6 +9,7 @@ composing never raises: it is parsed leniently, and text that cannot be parsed i
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 from dataclasses import dataclass
@@ -72,6 +73,10 @@ def absolute_url(ref: str, base_url: str, document_url: str) -> str:
     return urljoin(document_url, ref)
 
 
+# A page of a feed is rendered again at every change of one of its items, so most of its bodies
+# were composed moments ago with the same arguments: composing is a pure function of them (the
+# catalogs are fixed for the process), so a bounded memo is exact. ~2,000 bodies of a few kB.
+@functools.lru_cache(maxsize=2048)
 def compose_body(
     content_html: str,
     *,

@@ -79,8 +79,9 @@ def claim(session: Session, owner: str, *, limit: int, lease: float) -> list[Cla
         )
         .returning(OutboxEntry.id, OutboxEntry.target, OutboxEntry.version, OutboxEntry.attempts)
     )
-    claims = [Claim(*row) for row in rows]
-    return sorted(claims, key=lambda c: c.id)
+    order = {row_id: index for index, row_id in enumerate(ids)}
+    # Most urgent first (page 1 before archive pages), as they were chosen.
+    return sorted((Claim(*row) for row in rows), key=lambda c: order[c.id])
 
 
 def owned(session: Session, ids: list[int], owner: str) -> set[int]:

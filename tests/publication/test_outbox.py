@@ -100,6 +100,31 @@ def test_a_dead_publishers_claim_is_taken_over_and_nothing_is_lost(queued_app):
         assert not outbox.still_mine(session, dead[0], "dead-host:1:x")
 
 
+def test_page_one_is_claimed_first_and_stored_before_the_rest_of_its_batch(queued_app, monkeypatch):
+    with db.database(queued_app).session() as session:  # older, less urgent rows first
+        outbox.mark(session, [("opml", 1), ("archive:en:all:1", 1)])
+    client = queued_app.test_client()
+    editor = {"Authorization": f"Bearer {_token(queued_app, 'editor')}"}
+    _edit(client, editor, _any_published(client, editor), "Page one first")
+    with db.database(queued_app).session() as session:
+        claims = [c.target for c in outbox.claim(session, "peek:1:x", limit=20, lease=60)]
+        session.rollback()
+    urgent = [t for t in claims if t.startswith("current:")]
+    assert len(urgent) == 4 and claims[:4] == urgent  # both languages, section and all
+    pub = publisher.for_app(queued_app)
+    stored: list[list[str]] = []
+    pub.on_stored.append(stored.append)
+    monkeypatch.setattr(publisher, "FLUSH_AFTER", 0.0)  # store after every render
+    pub.drain()
+    assert _waiting(queued_app) == []
+    # Each render was stored and announced to the hosts on its own, page 1 of a feed first.
+    # (The Chinese feeds show the stale translation: their bytes did not change.)
+    assert stored[:2] == [
+        ["en/all.atom", "en/all.json", "en/all.rss"],
+        ["en/business.atom", "en/business.json", "en/business.rss"],
+    ]
+
+
 def test_a_failed_render_is_retried_with_backoff(queued_app, monkeypatch):
     pub = publisher.for_app(queued_app)
     with db.database(queued_app).session() as session:

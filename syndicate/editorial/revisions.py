@@ -15,17 +15,21 @@ from syndicate.storage import revisions as revision_store
 from syndicate.storage.models import Article, ArticleRevision
 
 ARTICLE_CONTENT = revision_store.ARTICLE_CONTENT
+TRANSLATION_CONTENT = revision_store.TRANSLATION_CONTENT
 article_content = revision_store.article_content
 translation_content = revision_store.translation_content
 record = revision_store.record
 
 
-def _language(article: Article, language: str | None) -> str:
-    if language is None:
-        return article.language
-    if language not in CODES:
+def language(code: str) -> str:
+    """A ``language`` argument: one of ours, or a 422 naming it."""
+    if code not in CODES:
         raise ValidationFailed(FieldError("language", f"must be one of {', '.join(CODES)}"))
-    return language
+    return code
+
+
+def _language(article: Article, code: str | None) -> str:
+    return article.language if code is None else language(code)
 
 
 def history(session: Session, article: Article, language: str | None = None):

@@ -96,15 +96,24 @@ def _changed(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
 
 
 def record(
-    session: Session, article: Article, language: str, content: dict[str, Any], editor: str
+    session: Session,
+    article: Article,
+    language: str,
+    content: dict[str, Any],
+    editor: str,
+    number: int | None = None,
 ) -> ArticleRevision:
-    """Add the revision saved now (in the caller's transaction)."""
+    """Add the revision saved now (in the caller's transaction). ``number``: the one a
+    translation's restore expects to write (the one it saw, plus one): if another save took that
+    number meanwhile, the unique constraint makes the insert fail, so the restore is a 409
+    instead of silently landing on top of a revision its editor never saw."""
     previous = latest(session, article, language)
-    number = (
-        article.revision
-        if language == article.language
-        else next_number(session, article, language)
-    )
+    if number is None:
+        number = (
+            article.revision
+            if language == article.language
+            else next_number(session, article, language)
+        )
     return add(
         session,
         ArticleRevision(

@@ -395,9 +395,11 @@ def put_translation(
     fields: dict[str, str],
     *,
     editor: str = "",
+    revision: int | None = None,
 ) -> tuple[Article, ArticleVariant]:
     """Store an editor's translation of the article's current revision (origin ``editor``):
-    machine refreshes leave it alone unless forced."""
+    machine refreshes leave it alone unless forced. ``revision``: the number its history entry
+    must get (a restore's optimistic check), else the next one."""
     article = _article(session, public_id)
     language = _translation_language(article, language)
     try:
@@ -416,7 +418,12 @@ def put_translation(
                 updated_at=utcnow(),
             )
             revision_store.record(
-                session, article, language, revision_store.translation_content(variant), editor
+                session,
+                article,
+                language,
+                revision_store.translation_content(variant),
+                editor,
+                number=revision,
             )
             session.commit()
     except db.LostRace:

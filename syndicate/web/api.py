@@ -197,14 +197,15 @@ def get_article(public_id: str):
     return json_response(article_json(article), headers={"ETag": article_etag(article)})
 
 
-def expected_revision(fields: dict[str, Any], public_id: str) -> int:
-    """The revision the client edited: ``revision`` in the body or an ``If-Match`` ETag."""
+def expected_revision(fields: dict[str, Any], stem: str) -> int:
+    """The revision the client edited: ``revision`` in the body or an ``If-Match`` ETag
+    (an article's ``"<id>.r<n>"``, an editor's translation's ``"<id>.<language>.r<n>"``)."""
     if "revision" in fields:
         return fields["revision"]
     for etag in request.if_match.as_set():
-        stem, _, rev = etag.rpartition(".r")
+        named, _, rev = etag.rpartition(".r")
         revision = strict_int(rev, low=1)
-        if stem == public_id and revision is not None:
+        if named == stem and revision is not None:
             return revision
     if request.if_match:
         return -1  # an If-Match that names another version never matches

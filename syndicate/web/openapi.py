@@ -289,6 +289,12 @@ def _translation_schemas() -> dict:
             "type": "object",
             "properties": {
                 "language": languages,
+                "revision": {
+                    "type": ["integer", "null"],
+                    "readOnly": True,
+                    "description": "Newest saved revision of the editor's translation (its "
+                    "history: /revisions?language=); null before an editor saved one.",
+                },
                 "origin": {"enum": ["machine", "editor"], "readOnly": True},
                 "status": {"enum": ["ready", "failed"], "readOnly": True},
                 "model": {"type": ["string", "null"], "readOnly": True},

@@ -16,7 +16,7 @@ from syndicate.storage import db
 from syndicate.storage import glossary as glossary_store
 from syndicate.storage import jobs as job_store
 from syndicate.storage.models import Article, ArticleVariant, TranslationJob
-from syndicate.translation import jobs, service, terms
+from syndicate.translation import history, jobs, service, terms
 from syndicate.web.api import json_response, read_json
 from syndicate.web.auth import require
 from syndicate.web.operations_api import accepted
@@ -57,9 +57,13 @@ def _accepted(job_ids: list[int]) -> Response:
     return json_response({"jobs": job_ids}, 202)
 
 
-def translation_json(article: Article, variant: ArticleVariant) -> dict[str, Any]:
+def translation_json(
+    article: Article, variant: ArticleVariant, revision: int | None
+) -> dict[str, Any]:
+    """``revision``: the newest saved revision of the editor's translation (None: none yet)."""
     return {
         "language": variant.language,
+        "revision": revision,
         "origin": variant.origin,
         "status": variant.status,
         "model": variant.engine,
@@ -96,11 +100,23 @@ def job_json(job: TranslationJob) -> dict[str, Any]:
 # Translations of an article ------------------------------------------------------------------
 
 
+def translation_etag(article: Article, language: str, revision: int) -> str:
+    return f'"{article.public_id}.{language}.r{revision}"'
+
+
+def translation_response(article: Article, variant: ArticleVariant) -> Response:
+    revision = history.current_revision(db.session(), article, variant.language)
+    headers = None
+    if revision is not None:  # what a restore's If-Match names
+        headers = {"ETag": translation_etag(article, variant.language, revision)}
+    return json_response(translation_json(article, variant, revision), headers=headers)
+
+
 @blueprint.get(_TRANSLATION)
 @require("editor")
 def get_translation(public_id: str, language: str):
     article, variant = service.get_translation(db.session(), public_id, language)
-    return json_response(translation_json(article, variant))
+    return translation_response(article, variant)
 
 
 @blueprint.put(_TRANSLATION)
@@ -115,7 +131,7 @@ def put_translation(public_id: str, language: str):
         fields,
         editor=g.token.label,
     )
-    return json_response(translation_json(article, variant))
+    return translation_response(article, variant)
 
 
 @blueprint.post("/articles/<public_id>/translations/refresh")

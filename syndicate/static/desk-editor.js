@@ -23,10 +23,23 @@
     toolbarSticky: false,
     minHeight: 320,
     buttons: [
-      "paragraph", "bold", "italic", "|", "ul", "ol", "|", "link", "image", "table", "|",
+      "paragraph", "bold", "italic", "|", "ul", "ol", "|", "link", "image", "library", "table", "|",
       "undo", "redo", "|", "source",
     ],
     controls: {
+      // Its words beside the icon: Jodit's own "image" button (an address typed in) has the
+      // same picture, and the library is what an editor usually wants.
+      library: {
+        tooltip: area.dataset.labelLibrary || "Library",
+        icon: "image",
+        update: function (jodit, button) {
+          button.state.text = area.dataset.labelLibrary || "Library";
+        },
+        exec: function (jodit) {
+          jodit.e.fire("syndicate:library");
+          window.dispatchEvent(new CustomEvent("syndicate:choose-image", { detail: { for: "body" } }));
+        },
+      },
       paragraph: {
         list: { p: "Normal", h2: "Heading 2", h3: "Heading 3", h4: "Heading 4", blockquote: "Quote" },
       },
@@ -63,15 +76,85 @@
   editor.events.on("change", function () {
     area.value = editor.value;
   });
-  // A media picker on the page (the media library's) inserts an image into the body with
-  // window.dispatchEvent(new CustomEvent("syndicate:insert-image", {detail: {url, alt}})).
+  // A media picker on the page (static/media-picker.js) inserts an image into the body with
+  // window.dispatchEvent(new CustomEvent("syndicate:insert-image",
+  //   {detail: {url, alt, caption, width, height}})): a <figure> with the image (and its
+  // caption), which the server's sanitizer keeps, at the caret the editor had.
+  var caret = null;
+
+  function keepCaret() {
+    var selection = editor.ew.getSelection();
+    caret = null;
+    if (selection && selection.rangeCount) {
+      var range = selection.getRangeAt(0);
+      if (editor.editor.contains(range.startContainer)) caret = range.cloneRange();
+    }
+  }
+
+  // The body's top-level block holding the caret (a paragraph, heading, list…), or null.
+  function topBlock(node) {
+    while (node && node.parentNode !== editor.editor) node = node.parentNode;
+    return node && node.parentNode === editor.editor ? node : null;
+  }
+
+  function isEmpty(block) {
+    return !block.textContent.trim() && !block.querySelector("img, table");
+  }
+
+  // A figure is a block: in the middle of a paragraph (or heading, quote) it splits it in
+  // two at the caret; in a list or a table it goes after it; with no caret, at the end.
+  function place(figure) {
+    var root = editor.editor;
+    var block = caret && root.contains(caret.startContainer) ? topBlock(caret.startContainer) : null;
+    if (!block) {
+      root.appendChild(figure);
+    } else if (/^(P|H[2-4]|BLOCKQUOTE)$/.test(block.nodeName)) {
+      var tail = editor.ed.createRange();
+      tail.setStart(caret.startContainer, caret.startOffset);
+      tail.setEnd(block, block.childNodes.length);
+      var rest = editor.createInside.element(block.nodeName.toLowerCase());
+      rest.appendChild(tail.extractContents());
+      block.parentNode.insertBefore(figure, block.nextSibling);
+      if (!isEmpty(rest)) figure.parentNode.insertBefore(rest, figure.nextSibling);
+      if (isEmpty(block)) block.parentNode.removeChild(block);
+    } else {
+      block.parentNode.insertBefore(figure, block.nextSibling);
+    }
+    // Somewhere to go on writing after it.
+    var next = figure.nextSibling;
+    if (!next) {
+      next = editor.createInside.element("p");
+      next.appendChild(editor.createInside.element("br"));
+      root.appendChild(next);
+    }
+    editor.s.setCursorIn(next, true);
+  }
+
   window.addEventListener("syndicate:insert-image", function (event) {
     var detail = event.detail || {};
     if (!detail.url) return;
+    var figure = editor.createInside.element("figure");
     var image = editor.createInside.element("img");
     image.setAttribute("src", detail.url);
     image.setAttribute("alt", detail.alt || "");
-    editor.s.insertImage(image, null, null);
+    if (detail.width && detail.height) {
+      image.setAttribute("width", String(detail.width));
+      image.setAttribute("height", String(detail.height));
+    }
+    figure.appendChild(image);
+    if (detail.caption) {
+      var caption = editor.createInside.element("figcaption");
+      caption.textContent = detail.caption;
+      figure.appendChild(caption);
+    }
+    editor.s.focus();
+    place(figure);
+    caret = null;
+    editor.synchronizeValues();
     area.value = editor.value;
   });
+
+  // The toolbar's "image from the library" button: remember the caret (the dialog takes the
+  // focus), then ask the page's media picker to open its library for the body.
+  editor.e.on("syndicate:library", keepCaret);
 })();

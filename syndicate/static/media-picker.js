@@ -1,6 +1,9 @@
 // The article form's image picker (templates/desk/_image_picker.html): upload an image with a
 // progress bar, or choose one from the media library; the chosen image's address goes into
 // the image URL field, which is all the form sends. Without JavaScript that field is typed.
+// The same library dialog serves the body editor's toolbar button (static/desk-editor.js):
+// on "syndicate:choose-image" it opens for the body, asks the image's text alternative and
+// caption, and answers with "syndicate:insert-image".
 (function () {
   "use strict";
   var picker = document.querySelector("[data-picker]");
@@ -18,6 +21,13 @@
   var dialog = picker.querySelector("[data-library]");
   var grid = picker.querySelector("[data-grid]");
   var search = picker.querySelector("[data-search]");
+  var searchBox = search.parentNode;
+  var insert = picker.querySelector("[data-insert]");
+  var insertPreview = picker.querySelector("[data-insert-preview]");
+  var insertAlt = picker.querySelector("[data-insert-alt]");
+  var insertCaption = picker.querySelector("[data-insert-caption]");
+  var forBody = false;  // the dialog was opened by the body editor's button
+  var chosen = null;
   picker.querySelector("[data-actions]").hidden = false;
 
   function smallest(item) {
@@ -114,6 +124,10 @@
           label.textContent = text.textChoose + ": " + (item.alt || item.caption || item.url);
           button.append(image, label);
           button.addEventListener("click", function () {
+            if (forBody) {
+              ask(item);
+              return;
+            }
             use(item);
             dialog.close();
             alt.focus();
@@ -126,9 +140,58 @@
       });
   }
 
-  picker.querySelector("[data-open-library]").addEventListener("click", function () {
+  // The grid and its search, or (for the body) the chosen image's alt and caption.
+  function showLibrary() {
+    insert.hidden = true;
+    insertAlt.required = false;  // else the article form could not be sent
+    grid.hidden = false;
+    searchBox.hidden = false;
+  }
+
+  function ask(item) {
+    chosen = item;
+    grid.hidden = true;
+    searchBox.hidden = true;
+    insert.hidden = false;
+    insertPreview.src = smallest(item);
+    insertAlt.value = item.alt || "";
+    insertCaption.value = item.caption || "";
+    insertAlt.required = true;
+    insertAlt.focus();
+  }
+
+  function open(body) {
+    forBody = body;
+    showLibrary();
     load();
     dialog.showModal();
+  }
+
+  picker.querySelector("[data-open-library]").addEventListener("click", function () { open(false); });
+  window.addEventListener("syndicate:choose-image", function () { open(true); });
+  picker.querySelector("[data-insert-back]").addEventListener("click", function () {
+    showLibrary();
+    search.focus();
+  });
+  picker.querySelector("[data-insert-confirm]").addEventListener("click", function () {
+    if (!insertAlt.value.trim()) {
+      insertAlt.reportValidity();
+      return;
+    }
+    var detail = {
+      url: chosen.url,
+      alt: insertAlt.value.trim(),
+      caption: insertCaption.value.trim(),
+      width: chosen.width,
+      height: chosen.height,
+    };
+    dialog.close();  // first: closing gives the focus back to the toolbar, inserting to the body
+    window.dispatchEvent(new CustomEvent("syndicate:insert-image", { detail: detail }));
+  });
+  dialog.addEventListener("close", function () {
+    showLibrary();
+    forBody = false;
+    chosen = null;
   });
   picker.querySelector("[data-close]").addEventListener("click", function () { dialog.close(); });
   var typing;

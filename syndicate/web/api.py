@@ -203,6 +203,8 @@ def expected_revision(fields: dict[str, Any], stem: str) -> int:
     if "revision" in fields:
         return fields["revision"]
     for etag in request.if_match.as_set():
+        if not etag:  # werkzeug parses an empty quoted tag ("") as None
+            continue
         named, _, rev = etag.rpartition(".r")
         revision = strict_int(rev, low=1)
         if named == stem and revision is not None:

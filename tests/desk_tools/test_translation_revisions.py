@@ -65,6 +65,8 @@ def test_restore_a_translation_revision_through_the_optimistic_check(app, client
     assert client.get(f"{URL}/translations/zh", headers=bo).get_json()["title"] == TITLES[2]
     other = client.post(restore, headers={**bo, "If-Match": '"yrd-branches-cooperate.zh.r2"'})
     assert other.status_code == 409
+    empty = client.post(restore, headers={**bo, "If-Match": '"", W/"x"'})  # "" parses as None
+    assert empty.status_code == 409
     assert client.post(f"{URL}/revisions/9/restore?language=zh", json={"revision": 3},
                        headers=bo).status_code == 404  # fmt: skip
     assert client.post(f"{URL}/revisions/1/restore?language=fr", json={"revision": 3},

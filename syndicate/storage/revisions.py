@@ -85,14 +85,25 @@ def article_content(article: Article) -> dict[str, Any]:
     }
 
 
+#: Kept beside a translation's content, not content itself (never a "field changed"): the
+#: original's revision it translates, so a restored old text is marked stale when it is.
+TRANSLATION_SOURCE = "source_revision"
+
+
 def translation_content(variant: ArticleVariant) -> dict[str, Any]:
     return {name: getattr(variant, name) or "" for name in TRANSLATION_CONTENT}
 
 
+def translation_record(variant: ArticleVariant) -> dict[str, Any]:
+    """What a translation's revision keeps: its content and the original's revision it is of."""
+    return {**translation_content(variant), TRANSLATION_SOURCE: variant.source_revision}
+
+
 def _changed(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    names = [name for name in after if name != TRANSLATION_SOURCE]
     if before is None:  # the first revision: what it was written with
-        return [name for name, value in after.items() if value not in (None, "", [])]
-    return [name for name in after if before.get(name) != after[name]]
+        return [name for name in names if after[name] not in (None, "", [])]
+    return [name for name in names if before.get(name) != after[name]]
 
 
 def record(

@@ -63,6 +63,8 @@ def restore_translation(
             fields,
             editor=editor,
             revision=expected_revision + 1,
+            # Older revisions did not keep it: then the text counts as of the current original.
+            source_revision=row.content.get(revision_store.TRANSLATION_SOURCE),
         )
     except Conflict:
         session.rollback()

@@ -396,10 +396,12 @@ def put_translation(
     *,
     editor: str = "",
     revision: int | None = None,
+    source_revision: int | None = None,
 ) -> tuple[Article, ArticleVariant]:
     """Store an editor's translation of the article's current revision (origin ``editor``):
-    machine refreshes leave it alone unless forced. ``revision``: the number its history entry
-    must get (a restore's optimistic check), else the next one."""
+    machine refreshes leave it alone unless forced. A restore passes ``revision``, the number
+    its history entry must get (the optimistic check), and ``source_revision``, the original's
+    revision the restored text was made for (else the current one)."""
     article = _article(session, public_id)
     language = _translation_language(article, language)
     try:
@@ -410,7 +412,7 @@ def put_translation(
                 language,
                 **fields,
                 origin="editor",
-                source_revision=article.revision,
+                source_revision=min(source_revision or article.revision, article.revision),
                 engine=None,
                 status="ready",
                 error=None,
@@ -421,7 +423,7 @@ def put_translation(
                 session,
                 article,
                 language,
-                revision_store.translation_content(variant),
+                revision_store.translation_record(variant),
                 editor,
                 number=revision,
             )

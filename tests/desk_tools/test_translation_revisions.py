@@ -150,3 +150,24 @@ def test_desk_history_restores_an_editors_translation(app, client, newsroom):
     page = html(desk.get(stale.headers["Location"]))
     assert "translation meanwhile" in page.find_class("flash-error")[0].text_content()
     assert client.get(f"{URL}/translations/zh", headers=ann).get_json()["title"] == TITLES[0]
+
+
+def test_a_restored_translation_of_an_older_original_is_stale(app, client, newsroom):
+    ann = _headers(app, "Ann Lee")
+    client.post("/api/v1/articles", json=article_payload(), headers=ann)
+    _translate(client, ann, TITLES[0])  # of the original's revision 1
+    client.patch(URL, json={"title": "Sixteen branches cooperate", "revision": 1}, headers=ann)
+    assert client.get(f"{URL}/translations/zh", headers=ann).get_json()["stale"] is True
+    fresh = _translate(client, ann, TITLES[2]).get_json()  # of revision 2
+    assert fresh["stale"] is False and fresh["source_revision"] == 2
+    first = client.get(f"{URL}/revisions/1?language=zh", headers=ann).get_json()
+    assert first["source_revision"] == 1
+
+    restored = client.post(
+        f"{URL}/revisions/1/restore?language=zh", json={"revision": 2}, headers=ann
+    ).get_json()
+    # The text is the one made for revision 1 of the original: the desk says it is behind.
+    assert restored["title"] == TITLES[0]
+    assert restored["source_revision"] == 1 and restored["stale"] is True
+    items = client.get(f"{URL}/revisions?language=zh", headers=ann).get_json()["items"]
+    assert items[0]["fields_changed"] == ["title"]  # the source revision is not a field

@@ -171,3 +171,27 @@ def test_a_restored_translation_of_an_older_original_is_stale(app, client, newsr
     assert restored["source_revision"] == 1 and restored["stale"] is True
     items = client.get(f"{URL}/revisions?language=zh", headers=ann).get_json()["items"]
     assert items[0]["fields_changed"] == ["title"]  # the source revision is not a field
+
+
+def test_after_a_forced_machine_translation_the_editors_newest_can_come_back(app, client, newsroom):
+    from tests.feeds.conftest import session_of, translate
+
+    ann, _bo = _three_revisions(app, client)
+    with session_of(app) as session:  # a forced refresh: the machine's text, no revision
+        translate(session, "yrd-branches-cooperate", "zh", "machine")
+    desk = Desk(app, app.test_client())
+    with app.app_context(), db.database(app).session() as session:
+        _row, token = token_store.create(session, role="editor", label="Cai Wen")
+    desk.sign_in(token)
+    page = desk.page("/desk/articles/yrd-branches-cooperate/history?language=zh")
+    assert page.xpath("//p[@data-state='machine']")
+    assert not page.xpath("//span[contains(@class, 'badge')][contains(., 'current')]")
+    assert page.xpath("//tr[@data-revision='3']//button[@data-action='restore']")
+
+    done = desk.post(
+        "/desk/articles/yrd-branches-cooperate/revisions/3/restore",
+        {"revision": "3", "language": "zh"},
+    )
+    assert done.status_code == 303
+    back = client.get(f"{URL}/translations/zh", headers=ann).get_json()
+    assert back["origin"] == "editor" and back["title"] == TITLES[2] and back["revision"] == 4

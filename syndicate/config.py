@@ -208,6 +208,15 @@ SETTINGS: tuple[Setting, ...] = (
         lambda v: None if 1 <= v <= 10 else "must be between 1 and 10",
     ),
     Setting(
+        "SITEMAP_MAX_URLS",
+        50_000,
+        int,
+        "Most URLs in one sitemap file (the protocol's limit is 50,000): beyond it `sitemap.xml` "
+        "is an index of `sitemaps/sections.xml` and `sitemaps/articles-<n>.xml`, each a fixed "
+        "block of half as many article ids (an article is one page per language).",
+        lambda v: None if 2 <= v <= 50_000 else "must be between 2 and 50000",
+    ),
+    Setting(
         "ARCHIVE_MAX_AGE",
         86400,
         int,

@@ -27,7 +27,7 @@ def worker(threads: int, publishers: int) -> None:
 
     from syndicate.editorial import schedule
     from syndicate.errors import SyndicateError
-    from syndicate.publication import publisher
+    from syndicate.publication import publisher, sitemaps
     from syndicate.translation.worker import WorkerError, run
 
     with app_context() as app:
@@ -48,8 +48,8 @@ def worker(threads: int, publishers: int) -> None:
                 daemon=True,
             ).start()
         # Scheduled articles go live from here: the one process every deployment runs beside
-        # the web workers (``syndicate serve`` starts it).
-        scheduler = schedule.start(app)
+        # the web workers (``syndicate serve`` starts it); so does the news sitemap's window.
+        scheduler = schedule.start(app, rounds=[sitemaps.NewsWindow(app)])
         try:
             run(app, threads=threads)
         except (WorkerError, SyndicateError) as exc:

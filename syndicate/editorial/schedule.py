@@ -8,12 +8,17 @@ and the article is looked at again on the next round), then the ``article_change
 every editorial service sends. Publication and translation react to it as to a click on Publish.
 The translation itself was queued when the article was scheduled, so both languages go live
 together.
+
+Other time-driven work joins the same loop as ``rounds`` (callables run after each look, each
+failing on its own): the worker adds the news sitemap's window (``publication.sitemaps``), which
+this layer does not import.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Sequence
 
 from flask import Flask
 from sqlalchemy.orm.exc import StaleDataError
@@ -58,9 +63,10 @@ def publish_due(app: Flask) -> list[str]:
 class Scheduler(threading.Thread):
     """Looks for due articles every ``SYNDICATE_SCHEDULER_INTERVAL`` seconds until stopped."""
 
-    def __init__(self, app: Flask):
+    def __init__(self, app: Flask, rounds: Sequence[Callable[[], object]] = ()):
         super().__init__(name="syndicate-scheduler", daemon=True)
         self.app = app
+        self.rounds = list(rounds)
         self.interval = float(app.config["SYNDICATE_SCHEDULER_INTERVAL"])
         self._stop_event = threading.Event()
 
@@ -70,6 +76,11 @@ class Scheduler(threading.Thread):
                 publish_due(self.app)
             except Exception:  # a database outage: try again next round, never die
                 log.exception("the scheduler could not publish due articles")
+            for work in self.rounds:
+                try:
+                    work()
+                except Exception:
+                    log.exception("the scheduler's round %r failed", work)
             self._stop_event.wait(self.interval)
 
     def stop(self, timeout: float = 10) -> None:
@@ -77,7 +88,7 @@ class Scheduler(threading.Thread):
         self.join(timeout)
 
 
-def start(app: Flask) -> Scheduler:
-    scheduler = Scheduler(app)
+def start(app: Flask, rounds: Sequence[Callable[[], object]] = ()) -> Scheduler:
+    scheduler = Scheduler(app, rounds)
     scheduler.start()
     return scheduler

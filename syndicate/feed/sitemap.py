@@ -1,20 +1,33 @@
-"""Sitemaps (sitemaps.org 0.9) and the Google News sitemap, built from the database alone.
+"""Sitemaps (sitemaps.org 0.9), the Google News sitemap and robots.txt, built from the database.
 
-``build_sitemaps(session, config)`` returns every sitemap document as ``{relative path: bytes}``;
-the same database gives the same bytes, so they can be rendered once per change and served as
-files on every host, like the feeds.
+They are documents of the publication like the feeds: rendered by publishers once per change
+(``syndicate.publication.sitemaps``), stored, mirrored into every host's folder and served as
+files. The functions here build them; ``build_sitemaps`` returns all of them at once as
+``{relative path: bytes}`` (the same database gives the same bytes as the publisher's
+incremental renders).
 
-- ``sitemap.xml``: a ``urlset`` of every public page while they fit in one file
-  (``MAX_URLS`` = 50,000, the protocol's limit); beyond that a ``sitemapindex`` of
-  ``sitemaps/sections.xml`` (home and section pages) and ``sitemaps/articles-<n>.xml``, articles
-  oldest first so that older files keep their bytes as news is added.
+- ``sitemap.xml``: a ``urlset`` of every public page while they surely fit in one file (the
+  home and section pages plus ``len(CODES)`` per published article at most ``max_urls``,
+  50,000 by default: the protocol's limit); beyond that a ``sitemapindex`` of
+  ``sitemaps/sections.xml`` (home and section pages) and ``sitemaps/articles-<n>.xml``.
+- Children are **fixed blocks of article ids**: ``articles-<n>.xml`` lists the published
+  articles whose id is in ``[(n - 1) * size + 1, n * size]`` with ``size = max_urls //
+  len(CODES)`` (so a child never exceeds ``max_urls`` URLs, every article being at most one
+  page per language). Ids only grow, so news only ever changes the newest child; an edit,
+  translation or unpublication changes the one child holding that id (and the index's
+  ``lastmod`` of it); nothing moves between children, so a child's bytes change only when one
+  of its own articles does. Deleted ids leave a child smaller, never another one different;
+  a block without published articles has no file. (Blocks by publication date would move an
+  article when its date is edited, and blocks by position would shift every later child.)
 - Each article page is listed in every language it is written or translated in, with
   ``xhtml:link rel="alternate" hreflang`` to each of them (itself included: Google's rule), so
   the pairs are reciprocal by construction, and ``lastmod`` (when its text last changed). A page
   whose canonical URL is elsewhere (an original published first on another site) is left out,
   and so are the fallback pages showing an untranslated original.
 - ``sitemap-news.xml``: article pages published in the last 48 hours (at most 1,000, Google
-  News' limits) with publication name, language, date and title.
+  News' limits) with publication name, language, date and title. It depends on the time: the
+  worker's scheduler marks it dirty when an article leaves (or enters) the window.
+- ``robots.txt`` names the two sitemaps (it depends on ``SYNDICATE_BASE_URL`` only).
 
 50,000 URLs with their alternates stay far below the 50 MB size limit (about 25 MB).
 """
@@ -45,7 +58,10 @@ NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
 INDEX_PATH = "sitemap.xml"
 NEWS_PATH = "sitemap-news.xml"
-SECTIONS_PATH = "sitemaps/sections.xml"
+ROBOTS_PATH = "robots.txt"
+CHILDREN_PREFIX = "sitemaps/"
+SECTIONS_PATH = f"{CHILDREN_PREFIX}sections.xml"
+ARTICLES_PREFIX = f"{CHILDREN_PREFIX}articles-"
 MAX_URLS = 50_000
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_MAX_URLS = 1_000
@@ -62,8 +78,46 @@ class PageUrl:
     lastmod: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One sitemap document and the newest ``lastmod`` in it (``None``: none has one)."""
+
+    path: str
+    body: bytes
+    lastmod: datetime | None
+
+
 def articles_path(number: int) -> str:
-    return f"sitemaps/articles-{number}.xml"
+    return f"{ARTICLES_PREFIX}{number}.xml"
+
+
+def block_size(max_urls: int) -> int:
+    """Article ids per child: each article is at most one page per language."""
+    return max(max_urls // len(CODES), 1)
+
+
+def block_of(article_id: int, size: int) -> int:
+    return (article_id - 1) // size + 1
+
+
+def is_site_path(path: str) -> bool:
+    """Whether a publication path is one of these documents (never a feed's: those start with
+    a two-letter language folder)."""
+    if path in (INDEX_PATH, NEWS_PATH, ROBOTS_PATH):
+        return True
+    name = path.removeprefix(CHILDREN_PREFIX)
+    return name != path and name.endswith(".xml") and _is_name(name[: -len(".xml")])
+
+
+def _is_name(name: str) -> bool:
+    return bool(name) and all(c.isascii() and (c.isalnum() or c == "-") for c in name)
+
+
+def is_split(session: Session, max_urls: int) -> bool:
+    """Whether ``sitemap.xml`` is an index: when its pages might not fit in one file (counted
+    without loading them: section pages, and every language of every published article)."""
+    sections = (1 + len(section_store.list_all(session))) * len(CODES)
+    return sections + article_store.count_published(session) * len(CODES) > max_urls
 
 
 def build_sitemaps(
@@ -74,25 +128,67 @@ def build_sitemaps(
     max_urls: int = MAX_URLS,
 ) -> dict[str, bytes]:
     """Every sitemap document; ``now`` (default: the current time) places the news window."""
-    settings = FeedSettings.of(config)
-    base_url = settings.base_url
-    sections = section_pages(session, base_url)
-    articles = list(article_pages(session, base_url))  # PageUrl is small: ~300 B per page
-    documents: dict[str, bytes] = {}
-    if len(sections) + len(articles) <= max_urls:
-        documents[INDEX_PATH] = render_urlset([*sections, *articles])
-    else:
-        children = [(SECTIONS_PATH, sections)]
-        for number, start in enumerate(range(0, len(articles), max_urls), start=1):
-            children.append((articles_path(number), articles[start : start + max_urls]))
-        for path, pages in children:
-            documents[path] = render_urlset(pages)
-        documents[INDEX_PATH] = render_index(
-            (f"{base_url}/{path}", _newest(pages)) for path, pages in children
-        )
-    moment = now or datetime.now(UTC)
-    documents[NEWS_PATH] = render_news(news_pages(session, config, moment))
-    return documents
+    parts = build_parts(session, config, max_urls=max_urls)
+    parts.append(news_part(session, config, now or datetime.now(UTC)))
+    return {part.path: part.body for part in parts}
+
+
+def build_parts(session: Session, config: Mapping[str, Any], *, max_urls: int) -> list[Part]:
+    """``sitemap.xml`` and, when split, its children (the index last)."""
+    base_url = FeedSettings.of(config).base_url
+    if not is_split(session, max_urls):
+        return [single_part(session, base_url)]
+    children = [sections_part(session, base_url), *block_parts(session, base_url, max_urls)]
+    return [*children, index_part(base_url, {c.path: c.lastmod for c in children})]
+
+
+def single_part(session: Session, base_url: str) -> Part:
+    pages = [*section_pages(session, base_url), *article_pages(session, base_url)]
+    return Part(INDEX_PATH, render_urlset(pages), _newest(pages))
+
+
+def sections_part(session: Session, base_url: str) -> Part:
+    pages = section_pages(session, base_url)
+    return Part(SECTIONS_PATH, render_urlset(pages), _newest(pages))
+
+
+def block_part(session: Session, base_url: str, number: int, max_urls: int) -> Part | None:
+    """The child of block ``number`` (``None``: it holds no published article)."""
+    size = block_size(max_urls)
+    ids = ((number - 1) * size + 1, number * size)
+    pages = list(article_pages(session, base_url, ids=ids))
+    return Part(articles_path(number), render_urlset(pages), _newest(pages)) if pages else None
+
+
+def block_parts(session: Session, base_url: str, max_urls: int) -> list[Part]:
+    """Every child of articles, in one pass over the published articles."""
+    size = block_size(max_urls)
+    blocks: dict[int, list[PageUrl]] = {}
+    for article, pages in _article_pages(session, base_url, None):
+        blocks.setdefault(block_of(article.id, size), []).extend(pages)
+    return [
+        Part(articles_path(n), render_urlset(pages), _newest(pages))
+        for n, pages in sorted(blocks.items())
+    ]
+
+
+def _child_order(path: str) -> tuple[int, int]:
+    if path == SECTIONS_PATH:
+        return (0, 0)
+    return (1, int(path.removeprefix(ARTICLES_PREFIX).removesuffix(".xml")))
+
+
+def index_part(base_url: str, children: Mapping[str, datetime | None]) -> Part:
+    """The ``sitemapindex`` of ``children`` (path: newest lastmod in it)."""
+    ordered = sorted(children, key=_child_order)
+    body = render_index((f"{base_url}/{path}", children[path]) for path in ordered)
+    dates = [d for d in children.values() if d is not None]
+    return Part(INDEX_PATH, body, max(dates) if dates else None)
+
+
+def news_part(session: Session, config: Mapping[str, Any], now: datetime) -> Part:
+    pages = news_pages(session, config, now)
+    return Part(NEWS_PATH, render_news(pages), max((p.published for p in pages), default=None))
 
 
 # What is listed --------------------------------------------------------------------------------
@@ -125,12 +221,22 @@ def _own_pages(article: Article, base_url: str) -> list[tuple[str, Edition]]:
     return pages
 
 
-def article_pages(session: Session, base_url: str) -> Iterator[PageUrl]:
-    for article in article_store.iter_published(session):
+def _article_pages(
+    session: Session, base_url: str, ids: tuple[int, int] | None
+) -> Iterator[tuple[Article, list[PageUrl]]]:
+    for article in article_store.iter_published(session, ids=ids):
         pages = _own_pages(article, base_url)
         versions = tuple((edition.text_tag, url) for url, edition in pages)
-        for url, edition in pages:
-            yield PageUrl(url, versions if len(versions) > 1 else (), edition.updated)
+        alternates = versions if len(versions) > 1 else ()
+        yield article, [PageUrl(url, alternates, edition.updated) for url, edition in pages]
+
+
+def article_pages(
+    session: Session, base_url: str, *, ids: tuple[int, int] | None = None
+) -> Iterator[PageUrl]:
+    """The article pages, oldest first (``ids``: only articles whose id is in that range)."""
+    for _article, pages in _article_pages(session, base_url, ids):
+        yield from pages
 
 
 @dataclass(frozen=True, slots=True)

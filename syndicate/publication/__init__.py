@@ -25,8 +25,18 @@ from collections.abc import Iterator
 from flask import Flask
 from sqlalchemy import event
 
+from syndicate.feed import sitemap
 from syndicate.feed.urls import parse_feed_path
-from syndicate.publication import mirror, notify, publisher, serving, targets, views, websub
+from syndicate.publication import (
+    mirror,
+    notify,
+    publisher,
+    serving,
+    sitemaps,
+    targets,
+    views,
+    websub,
+)
 from syndicate.storage import db, documents, outbox
 from syndicate.storage.models import utcnow
 
@@ -44,7 +54,11 @@ def init_app(app: Flask) -> None:
     app.extensions[mirror.EXTENSION] = folder = mirror.Mirror(app)
     websub.init_app(app)
     sessions = db.database(app).sessionmaker
-    targets.watch(sessions, lambda session: notify.announce(app, session, notify.OUTBOX_CHANNEL))
+    targets.watch(
+        sessions,
+        lambda session: notify.announce(app, session, notify.OUTBOX_CHANNEL),
+        block_size=sitemap.block_size(sitemaps.max_urls(app.config)),
+    )
     if app.config["SYNDICATE_QUEUE_URL"].startswith("memory:"):
         event.listen(sessions, "after_commit", lambda session: _settle(app, session))
     app.register_blueprint(views.blueprint)

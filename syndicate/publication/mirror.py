@@ -22,6 +22,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from syndicate.feed.sitemap import is_site_path
 from syndicate.feed.urls import OPML_PATH, parse_feed_path
 from syndicate.publication import files, notify
 from syndicate.storage import db, documents
@@ -107,7 +108,7 @@ class Mirror:
 
     def verify(self) -> int:
         """Rewrite files that are missing or do not match their document (size, then hash);
-        remove feed files no document backs. Returns how many files were repaired."""
+        remove feed (and sitemap) files no document backs. Returns how many files were repaired."""
         database = db.database(self.app)
         with database.session() as session:
             index = {path: (etag, size) for path, etag, size in documents.live_index(session)}
@@ -119,7 +120,8 @@ class Mirror:
             except FileNotFoundError:
                 broken.append(path)
         for relative in files.existing(self.root):
-            if relative not in index and (relative == OPML_PATH or parse_feed_path(relative)):
+            ours = relative == OPML_PATH or parse_feed_path(relative) or is_site_path(relative)
+            if relative not in index and ours:
                 files.remove(self.root, relative)
         for start in range(0, len(broken), BATCH):
             with database.session() as session:

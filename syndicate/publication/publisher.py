@@ -192,6 +192,17 @@ class Publisher:
                 out = self.renderer.archive_now(session, key)
         if out is None or not out.documents:
             return False
+        self._store_now(out)
+        return True
+
+    def publish_site_now(self, target: str) -> None:
+        """Render sitemaps (a ``targets.SITEMAP_*``) or robots.txt on a request before any
+        publication did, and store them for every host."""
+        with self.app.app_context(), self.database.session() as session:
+            out = self.renderer.target(session, target)
+        self._store_now(out)
+
+    def _store_now(self, out: render.Output) -> None:
         self.renders += out.renders
         with self.database.session() as session:
             changed, _removing = self._changes(session, out)
@@ -201,7 +212,6 @@ class Publisher:
                 documents.assign(session, [d.path for d in changed], generation)
                 notify.announce(self.app, session, notify.PUBLICATION_CHANNEL, generation)
         self._announce([d.path for d in changed])
-        return True
 
     def run_forever(self, stop: threading.Event) -> None:
         """The publisher loop of ``syndicate worker``: publish, then wait to be woken."""

@@ -14,7 +14,7 @@ from syndicate.feed import build, opml
 from syndicate.feed.render import MEDIA_TYPES, render
 from syndicate.feed.urls import ALL, FORMATS, OPML_PATH, FeedKey, archive_prefix
 from syndicate.languages import LANGUAGES
-from syndicate.publication import files, targets
+from syndicate.publication import files, sitemaps, targets
 from syndicate.storage import archives as archive_store
 from syndicate.storage import articles as article_store
 from syndicate.storage import documents
@@ -58,6 +58,7 @@ class Renderer:
         self.app = app
         self.settings = build.FeedSettings.of(app.config)
         self.prerender = app.config["SYNDICATE_PRERENDER_PAGES"]
+        self.sitemaps = sitemaps.Sitemaps(app)
 
     def target(self, session: Session, target: str, seen: set | None = None) -> Output:
         """Render what ``target`` names. ``seen``: archive pages rendered earlier in the same
@@ -67,6 +68,9 @@ class Renderer:
         self._seen = seen if seen is not None else set()
         if kind == "opml":
             self._opml(session, out)
+            return out
+        if kind in ("sitemap", "robots"):
+            self._site(session, target, out)
             return out
         language, section, *extra = rest.split(":")
         if kind == "current":
@@ -197,6 +201,14 @@ class Renderer:
             out.renders += 1
             data = render(page.documents[fmt], fmt)
             out.documents.append(rendered(key(fmt).path, MEDIA_TYPES[fmt], data, page.updated))
+
+    def _site(self, session: Session, target: str, out: Output) -> None:
+        result = self.sitemaps.render(session, target)
+        for path, media_type, data, updated in result.documents:
+            out.renders += 1
+            out.documents.append(rendered(path, media_type, data, updated))
+        out.removed.extend(result.removed)
+        out.follow.extend(result.follow)
 
     def _opml(self, session: Session, out: Output) -> None:
         sections = section_store.list_all(session)

@@ -1,5 +1,6 @@
-"""The feed fast path: a WSGI layer answering ``/feeds/…`` and ``/feeds.opml`` from the files
-the publisher wrote, before Flask routing, with no database query and no rendering.
+"""The feed fast path: a WSGI layer answering ``/feeds/…``, ``/feeds.opml``, ``/robots.txt`` and
+the sitemaps (``/sitemap.xml``, ``/sitemap-news.xml``, ``/sitemaps/…``) from the files the
+publisher wrote, before Flask routing, with no database query and no rendering.
 
 Every request checks the file with one ``stat`` (inode, size, mtime): the mirror replaces
 files atomically, so each worker notices a change on its next request and never serves a stale
@@ -27,9 +28,10 @@ from pathlib import Path
 import brotli
 from flask import Flask
 
+from syndicate.feed import sitemap
 from syndicate.feed.render import MEDIA_TYPES
 from syndicate.feed.urls import FEEDS_PREFIX, OPML_PATH, parse_feed_path
-from syndicate.publication import files
+from syndicate.publication import files, sitemaps
 
 EXTENSION = "syndicate.feed_files"
 # CORS: partner pages poll feeds with conditional GETs; their scripts must see the validators.
@@ -230,6 +232,8 @@ class FeedFiles:
             media_type = MEDIA_TYPES[key.fmt] if key else None
         elif path == "/" + OPML_PATH:
             relative, media_type = OPML_PATH, OPML_TYPE
+        elif sitemap.is_site_path(path[1:]):
+            relative, media_type = path[1:], site_type(path[1:])
         else:
             return self.wsgi_app(environ, start_response)
         known = self.lookup(relative) if media_type else None
@@ -258,7 +262,7 @@ class FeedFiles:
         return self.archive_max_age if "/archive-" in relative else self.max_age
 
     def _headers(self, relative: str, known: Validators, coding: str) -> list[tuple[str, str]]:
-        return [
+        headers = [
             ("ETag", f'"{known.etag}{ETAG_SUFFIX[coding]}"'),
             ("Last-Modified", known.last_modified),
             ("Cache-Control", f"public, max-age={self.max_age_of(relative)}"),
@@ -266,6 +270,9 @@ class FeedFiles:
             ("Access-Control-Allow-Origin", "*"),
             ("Access-Control-Expose-Headers", CORS_EXPOSE),
         ]
+        if sitemap.is_site_path(relative):  # as the per-request routes did, and nginx does
+            headers.append(("X-Content-Type-Options", "nosniff"))
+        return headers
 
     @staticmethod
     def not_modified(environ, known: Validators) -> bool:
@@ -286,6 +293,10 @@ class FeedFiles:
             except (TypeError, ValueError, IndexError):
                 return False
         return False
+
+
+def site_type(relative: str) -> str:
+    return sitemaps.TEXT_TYPE if relative == sitemap.ROBOTS_PATH else sitemaps.XML_TYPE
 
 
 def cors_preflight(environ, start_response):

@@ -12,27 +12,46 @@ Targets (strings, one outbox row each, so a burst of edits coalesces):
   (rendered again only if it was already published);
 - ``archive:<lang>:<section>:<n>``: archive page ``n``;
 - ``sweep:<lang>:<section>``: everything of a feed (a section renamed, moved or deleted);
-- ``opml``: the feed list.
+- ``opml``: the feed list;
+- ``sitemap:<n>``: the sitemap child of article id block ``n`` (``sitemap.xml`` itself while
+  the sitemap is one file), ``sitemap:sections``, ``sitemap:index``, ``sitemap:news`` (the
+  Google News sitemap, also marked by the worker's scheduler as time passes), ``sitemap:all``
+  and ``robots`` (see ``syndicate.feed.sitemap`` and ``sitemaps``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, attributes
 
+from syndicate.feed import sitemap
 from syndicate.feed.urls import ALL
 from syndicate.languages import CODES
 from syndicate.storage import outbox
 from syndicate.storage import sections as section_store
-from syndicate.storage.models import Article, ArticleVariant, Section
+from syndicate.storage.models import Article, ArticleVariant, Section, utcnow
 
 KEY = "syndicate.publication.pending"
 #: Most urgent first: what subscribers poll, then archives and the feed list.
-PRIORITY = {"current": 0, "sweep": 0, "at": 1, "archive": 1, "opml": 1}
+PRIORITY = {
+    "current": 0,
+    "sweep": 0,
+    "at": 1,
+    "archive": 1,
+    "opml": 1,
+    # Crawlers read sitemaps far less often than readers poll feeds.
+    "sitemap": 2,
+    "robots": 2,
+}
+SITEMAP_ALL = "sitemap:all"
+SITEMAP_INDEX = "sitemap:index"
+SITEMAP_SECTIONS = "sitemap:sections"
+SITEMAP_NEWS = "sitemap:news"
+ROBOTS = "robots"
 
 
 @dataclass
@@ -63,14 +82,25 @@ def at(language: str, section: str, position: tuple[datetime, int]) -> str:
     return f"at:{language}:{section}:{position[0].timestamp():.6f}:{position[1]}"
 
 
+def sitemap_block(number: int) -> str:
+    return f"sitemap:{number}"
+
+
 def with_priority(targets) -> list[tuple[str, int]]:
     return [(t, PRIORITY[t.split(":", 1)[0]]) for t in targets]
 
 
 def everything(session: Session) -> list[tuple[str, int]]:
-    """Every feed and the feed list (a first publication, ``syndicate publish``)."""
+    """Every feed, the feed list, the sitemaps and robots.txt (a first publication,
+    ``syndicate publish``)."""
     slugs = [ALL, *(s.slug for s in section_store.list_all(session))]
-    return with_priority([*(sweep(c, s) for s in slugs for c in CODES), "opml"])
+    feeds = [sweep(c, s) for s in slugs for c in CODES]
+    return with_priority([*feeds, "opml", SITEMAP_ALL, SITEMAP_NEWS, ROBOTS])
+
+
+def _aware(moment: datetime) -> datetime:
+    # A value an editor just set has not been through the UTC column type yet.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _old(obj, name: str):
@@ -137,8 +167,11 @@ def _note_variant(session: Session, pending: Pending, variant: ArticleVariant) -
         pending.positions.add((article.section_id, (article.published_at, article.id)))
 
 
-def resolve(session: Session, pending: Pending) -> list[tuple[str, int]]:
-    """The outbox targets of what ``pending`` noted."""
+def resolve(
+    session: Session, pending: Pending, *, block_size: int = sitemap.block_size(sitemap.MAX_URLS)
+) -> list[tuple[str, int]]:
+    """The outbox targets of what ``pending`` noted (``block_size``: article ids per sitemap
+    child)."""
     by_id = {s.id: s for s in section_store.list_all(session)}
 
     def chain(section_id: int | None) -> list[str]:
@@ -151,7 +184,11 @@ def resolve(session: Session, pending: Pending) -> list[tuple[str, int]]:
         return slugs
 
     found: set[str] = set()
+    news_since = utcnow() - sitemap.NEWS_WINDOW - timedelta(minutes=1)  # a clock's leeway
     for section_id, position in pending.positions:
+        found.add(sitemap_block(sitemap.block_of(position[1], block_size)))
+        if _aware(position[0]) >= news_since:
+            found.add(SITEMAP_NEWS)
         for slug in chain(section_id):
             for code in CODES:
                 found.add(current(code, slug))
@@ -161,12 +198,17 @@ def resolve(session: Session, pending: Pending) -> list[tuple[str, int]]:
         found.update(sweep(code, slug) for slug in slugs for code in CODES)
     for slug in pending.currents:
         found.update(current(code, slug) for code in CODES)
-    if pending.opml:
-        found.add("opml")
+    if pending.opml:  # the sections changed: their pages are listed in the sitemap too
+        found.update(("opml", SITEMAP_SECTIONS))
     return with_priority(found)
 
 
-def watch(sessionmaker, on_marked: Callable[[Session], None]) -> None:
+def watch(
+    sessionmaker,
+    on_marked: Callable[[Session], None],
+    *,
+    block_size: int = sitemap.block_size(sitemap.MAX_URLS),
+) -> None:
     """Hook ``sessionmaker``'s sessions; ``on_marked(session)`` runs in the transaction after
     targets were written (to NOTIFY publishers)."""
 
@@ -175,7 +217,7 @@ def watch(sessionmaker, on_marked: Callable[[Session], None]) -> None:
         pending = session.info.pop(KEY, None)
         if not pending:
             return
-        targets = resolve(session, pending)
+        targets = resolve(session, pending, block_size=block_size)
         if targets:
             outbox.mark(session, targets)
             session.info["syndicate.publication.marked"] = True

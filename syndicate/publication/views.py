@@ -2,17 +2,20 @@
 
 A document the folder lacks (a host that has not caught up, a deleted file) is written from the
 database and served; an archive page nobody asked for before (or a feed no publisher rendered
-yet) is rendered once, stored in the database for every host, and served. Anything else is a
-404.
+yet) is rendered once, stored in the database for every host, and served. The same goes for
+``/robots.txt`` and the sitemaps: served from the database when the folder lacks them, rendered
+by this request only if no publication ran yet (never built per request otherwise). Anything
+else is a 404.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
+from syndicate.feed import sitemap
 from syndicate.feed.render import MEDIA_TYPES
 from syndicate.feed.urls import OPML_PATH, parse_feed_path
-from syndicate.publication import mirror, publisher, serving
+from syndicate.publication import mirror, publisher, serving, targets
 
 blueprint = Blueprint("feeds", __name__)
 
@@ -63,3 +66,48 @@ def opml():
         if served is not None:
             return served
     return Response("The feed list is not published yet.\n", status=404, mimetype="text/plain")
+
+
+#: The documents that always exist, and the target that renders each.
+TOP = {
+    sitemap.ROBOTS_PATH: targets.ROBOTS,
+    sitemap.INDEX_PATH: targets.SITEMAP_ALL,
+    sitemap.NEWS_PATH: targets.SITEMAP_NEWS,
+}
+
+
+def _site(relative: str) -> Response:
+    if not _from_database(relative):
+        # Published with everything else; this host answers before any publication ran (or
+        # the document does not exist: a child the index does not name).
+        anchor = relative if relative in TOP else sitemap.INDEX_PATH
+        if anchor == relative or mirror.for_app().repair(anchor, None) is None:
+            publisher.for_app().publish_site_now(TOP[anchor])
+            mirror.for_app().sync()
+    served = _serve(relative, serving.site_type(relative))
+    if served is not None:
+        return served
+    return Response(f"No such document: /{relative}\n", status=404, mimetype="text/plain")
+
+
+@blueprint.route("/robots.txt", methods=["GET", "HEAD"])
+def robots():
+    return _site(sitemap.ROBOTS_PATH)
+
+
+@blueprint.route("/sitemap.xml", methods=["GET", "HEAD"])
+def sitemap_index():
+    return _site(sitemap.INDEX_PATH)
+
+
+@blueprint.route("/sitemap-news.xml", methods=["GET", "HEAD"])
+def news_sitemap():
+    return _site(sitemap.NEWS_PATH)
+
+
+@blueprint.route("/sitemaps/<name>.xml", methods=["GET", "HEAD"])
+def child_sitemap(name: str):
+    relative = f"{sitemap.CHILDREN_PREFIX}{name}.xml"
+    if not sitemap.is_site_path(relative):
+        return Response("No such sitemap.\n", status=404, mimetype="text/plain")
+    return _site(relative)

@@ -287,11 +287,30 @@ def _index_query():
     return select(Article).where(Article.status == "published").options(variants)
 
 
-def iter_published(session: Session, *, chunk: int = 1000) -> Iterator[Article]:
-    """Every published article, oldest first, read ``chunk`` rows at a time (sitemaps of a
-    100,000-article site do not hold them all in memory)."""
-    query = _index_query().order_by(Article.published_at, Article.id)
+def iter_published(
+    session: Session, *, chunk: int = 1000, ids: tuple[int, int] | None = None
+) -> Iterator[Article]:
+    """Every published article (with ``ids``, those whose id is in ``[first, last]``: one
+    sitemap file), oldest first, read ``chunk`` rows at a time (sitemaps of a 100,000-article
+    site do not hold them all in memory)."""
+    query = _index_query()
+    if ids is not None:
+        query = query.where(Article.id.between(*ids))
+    query = query.order_by(Article.published_at, Article.id)
     yield from session.scalars(query.execution_options(yield_per=chunk))
+
+
+def count_published(session: Session) -> int:
+    return session.scalar(select(func.count()).where(Article.status == "published")) or 0
+
+
+def published_in(session: Session, after: datetime, until: datetime) -> bool:
+    """Whether an article's publication time is in ``(after, until]`` (one indexed probe: the
+    scheduler asks it every round about the news sitemap's window)."""
+    query = select(Article.id).where(
+        Article.status == "published", Article.published_at > after, Article.published_at <= until
+    )
+    return session.scalar(query.limit(1)) is not None
 
 
 def published_between(

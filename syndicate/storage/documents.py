@@ -67,6 +67,17 @@ def live_paths(session: Session, prefix: str) -> list[str]:
     )
 
 
+def live_dates(session: Session, prefix: str) -> dict[str, datetime]:
+    """Last-Modified of the live documents under ``prefix`` (a sitemap index's children)."""
+    rows = session.execute(
+        select(PublishedDocument.path, PublishedDocument.last_modified).where(
+            PublishedDocument.path.startswith(prefix, autoescape=True),
+            PublishedDocument.deleted.is_(False),
+        )
+    )
+    return {path: modified for path, modified in rows}
+
+
 def changed_since(session: Session, generation: int, limit: int) -> list[PublishedDocument]:
     """Documents (and tombstones) stored after ``generation``, oldest change first."""
     return list(

@@ -453,7 +453,12 @@ def test_a_change_dirties_its_section_its_ancestors_and_all(demo_app):
             for feed in ("industrial-cooperation", "hongqiao-yrd", ALL):
                 assert targets.current(language, feed) in found
                 assert targets.at(language, feed, (when, 7)) in found
-        assert len(found) == 12
+        # ... and the sitemap child holding article 7 (not the news sitemap: too old).
+        assert targets.sitemap_block(1) in found and targets.SITEMAP_NEWS not in found
+        assert len(found) == 13
+        recent = targets.Pending(positions={(child.id, (datetime.now(UTC), 30_001))})
+        found = {t for t, _p in targets.resolve(session, recent, block_size=10_000)}
+        assert {targets.sitemap_block(4), targets.SITEMAP_NEWS} <= found
         moved = targets.resolve(session, targets.Pending(sweeps={f"#{child.parent_id}"}))
         assert {t for t, _p in moved} == {"sweep:en:hongqiao-yrd", "sweep:zh:hongqiao-yrd"}
 

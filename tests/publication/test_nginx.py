@@ -1,5 +1,6 @@
 """The README's nginx snippet, run by a real nginx on the published feeds/ folder: the same bytes
-and headers as syndicate's own fast path, and the precompressed .gz served as it is."""
+and headers as syndicate's own fast path (feeds, the feed list, robots.txt and the sitemaps),
+and the precompressed .gz served as it is."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from benchmarks import nginx
 from syndicate import publication
 from syndicate.config import PROJECT_ROOT
 from syndicate.editorial import demo
+from syndicate.feed.sitemap import is_site_path
 from syndicate.storage import db
 from tests.conftest import make_app
 
@@ -24,7 +26,11 @@ MEDIA = {
     "atom": "application/atom+xml; charset=utf-8",
     "json": "application/feed+json; charset=utf-8",
     "opml": "text/x-opml; charset=utf-8",
+    "xml": "application/xml; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
 }
+#: Published at the folder's root and served at their own URLs, not under /feeds/.
+SITE = ("/robots.txt", "/sitemap.xml", "/sitemap-news.xml")
 SAME_HEADERS = ("Content-Type", "Cache-Control", "Access-Control-Allow-Origin", "Last-Modified")
 
 
@@ -75,7 +81,8 @@ def published_urls(root: Path) -> list[str]:
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix not in (".gz", ".br") and not path.name.startswith("."):
             relative = path.relative_to(root).as_posix()
-            urls.append("/feeds.opml" if relative == "feeds.opml" else f"/feeds/{relative}")
+            at_root = relative == "feeds.opml" or is_site_path(relative)
+            urls.append(f"/{relative}" if at_root else f"/feeds/{relative}")
     return urls
 
 
@@ -88,7 +95,7 @@ def test_readme_shows_the_snippet_that_is_tested():
 def test_nginx_serves_the_same_feeds_as_the_app(demo_app, demo_client, feeds_server):
     root, port = feeds_server
     urls = published_urls(root)
-    assert "/feeds.opml" in urls
+    assert "/feeds.opml" in urls and set(SITE) <= set(urls)
     assert {url.rsplit(".", 1)[1] for url in urls} == set(MEDIA)
     for url in urls:
         status, headers, body = fetch(port, url)
@@ -139,6 +146,29 @@ def test_the_publishers_own_files_are_not_served(feeds_server):
     root, port = feeds_server
     assert (root / ".generation").exists()
     assert fetch(port, "/feeds/.generation")[0] == 404
+    # Nor are robots.txt and the sitemaps served twice (the app answers these 404 too).
+    for path in ("/feeds/robots.txt", "/feeds/sitemap.xml", "/feeds/sitemap-news.xml"):
+        assert fetch(port, path)[0] == 404, path
+
+
+def test_robots_and_sitemaps_are_served_from_the_folder(demo_client, feeds_server):
+    root, port = feeds_server
+    for url in SITE:
+        relative = url.removeprefix("/")
+        status, headers, body = fetch(port, url)
+        assert status == 200, url
+        assert body == (root / relative).read_bytes() == demo_client.get(url).data
+        ours = demo_client.get(url)
+        for name in (*SAME_HEADERS, "X-Content-Type-Options"):
+            assert headers[name] == ours.headers[name], (url, name)
+        gzipped = fetch(port, url, {"Accept-Encoding": "gzip"})
+        assert gzipped[1]["Content-Encoding"] == "gzip"
+        assert gzipped[2] == (root / f"{relative}.gz").read_bytes()
+        again = fetch(port, url, {"If-None-Match": headers["ETag"]})
+        assert again[0] == 304 and again[2] == b""
+        assert fetch(port, url, {"If-Modified-Since": headers["Last-Modified"]})[0] == 304
+    assert b"Sitemap: " in fetch(port, "/robots.txt")[2]
+    assert demo_client.get("/feeds/sitemap.xml").status_code == 404
 
 
 @pytest.fixture(scope="module")

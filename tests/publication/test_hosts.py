@@ -38,6 +38,8 @@ FEEDS = [
     "/feeds/zh/hongqiao-yrd.rss",
     "/feeds.opml",
 ]
+#: Rendered by the publishers too (issue 14), and served from each host's folder.
+SITE = ["/sitemap.xml", "/robots.txt", "/sitemap-news.xml"]
 
 
 def _free_port() -> int:
@@ -198,11 +200,16 @@ def _article_in(port: int, editor: dict, section: str) -> str:
     return json.loads(body)["items"][0]["id"]
 
 
+def _one_new(answers: set[bytes], old: bytes) -> bool:
+    return len(answers) == 1 and old not in answers
+
+
 def test_edits_through_any_host_reach_every_host_with_the_same_bytes(deployment):
     a = deployment.host("host-a")  # empty folders: each brings itself up to date
     b = deployment.host("host-b")
-    for path in FEEDS:
+    for path in FEEDS + SITE:
         deployment.same_everywhere(path)
+    sitemap_before = _get(a, "/sitemap.xml")[2]
     deployment.worker("worker-1")
     deployment.worker("worker-2")
     public_id = _article_in(a, deployment.editor, "business")
@@ -217,10 +224,18 @@ def test_edits_through_any_host_reach_every_host_with_the_same_bytes(deployment)
             )
     for path in FEEDS:
         deployment.same_everywhere(path)
+    # The edits reach the sitemap (the article's lastmod) on every host, rendered once.
+    _wait(
+        lambda: _one_new({_get(p, "/sitemap.xml")[2] for p in (a, b)}, sitemap_before),
+        15,
+        "the edited sitemap on every host",
+    )
+    for path in SITE:
+        deployment.same_everywhere(path)
 
     # A third host started later, with an empty folder, serves every feed by itself.
     deployment.host("host-c")
-    for path in FEEDS:
+    for path in FEEDS + SITE:
         deployment.same_everywhere(path)
     assert (deployment.tmp / "host-c" / "en" / "all.rss").exists()
 
@@ -262,6 +277,15 @@ def test_edits_through_any_host_reach_every_host_with_the_same_bytes(deployment)
         )
     for path in FEEDS:
         deployment.same_everywhere(path)
+    sitemap_now = _get(a, "/sitemap.xml")[2]
+    _wait(
+        lambda: all(_get(p, "/sitemap.xml")[2] == sitemap_now for p in deployment.hosts.values()),
+        15,
+        "the same sitemap on every host",
+    )
+    for path in SITE:
+        deployment.same_everywhere(path)
+    assert len({(deployment.tmp / h / "sitemap.xml").read_bytes() for h in deployment.hosts}) == 1
     # Every host's folder holds the same files with the document's Last-Modified as mtime.
     rss = [deployment.tmp / h / "en" / "business.rss" for h in ("host-a", "host-b", "host-c")]
     assert len({p.stat().st_mtime for p in rss}) == 1

@@ -288,3 +288,22 @@ def test_before_any_publication_the_first_request_publishes_them(tmp_path, datab
         assert client.get("/robots.txt").data == sitemap.robots_txt(BASE)
     finally:
         db.database(app).dispose()
+
+
+def test_a_section_created_and_deleted_renders_only_the_sections_file(split_app):
+    client = split_app.test_client()
+    admin = {"Authorization": f"Bearer {_token(split_app, 'admin')}"}
+    section = {"slug": "sitemap-desk", "parent": None, "name": {"en": "Desk", "zh": "编辑部"}}
+    assert client.post("/api/v1/sections", json=section, headers=admin).status_code == 201
+    waiting = {t for t in _waiting(split_app) if t.startswith("sitemap")}
+    assert waiting == {targets.SITEMAP_SECTIONS}
+    report = publication.settle(split_app)
+    site = {p for p in report.stored if sitemap.is_site_path(p)}
+    assert site == {sitemap.SECTIONS_PATH}  # its lastmod is none: the index stays as it was
+    listed = (_folder(split_app) / sitemap.SECTIONS_PATH).read_bytes()
+    assert f"{BASE}/en/sitemap-desk/".encode() in listed
+    assert client.delete("/api/v1/sections/sitemap-desk", headers=admin).status_code in (200, 204)
+    publication.settle(split_app)
+    listed = (_folder(split_app) / sitemap.SECTIONS_PATH).read_bytes()
+    assert b"/sitemap-desk/" not in listed
+    assert listed == _built(split_app, max_urls=10)[sitemap.SECTIONS_PATH]

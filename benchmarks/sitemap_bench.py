@@ -59,7 +59,12 @@ def run(articles: int, sections: int, workdir: Path) -> dict:
     )
     database = db.database(app)
     work = publisher.for_app(app)
-    result: dict = {"articles": articles, "corpus_seconds": round(built.seconds, 1)}
+    limit = app.config["SYNDICATE_SITEMAP_MAX_URLS"]
+    result: dict = {
+        "articles": articles,
+        "max_urls": limit,
+        "corpus_seconds": round(built.seconds, 1),
+    }
 
     with database.session() as session:
         outbox.mark(
@@ -90,7 +95,7 @@ def run(articles: int, sections: int, workdir: Path) -> dict:
             if t.startswith(("sitemap", "robots"))
         )
     with database.session() as session:
-        split = sitemap.is_split(session, sitemap.MAX_URLS)
+        split = sitemap.is_split(session, limit)
     started, cpu = time.perf_counter(), _cpu()
     stored = []
     # A child's render marks the index (while the sitemap is split): render it after, as the
@@ -103,7 +108,7 @@ def run(articles: int, sections: int, workdir: Path) -> dict:
     result["edit"] = {
         "article_id": edited,
         "child": sitemap.articles_path(
-            sitemap.block_of(edited, sitemap.block_size(sitemap.MAX_URLS))
+            sitemap.block_of(edited, sitemap.block_size(limit))
         ),
         "dirty_sitemap_targets": dirty,
         "seconds": round(time.perf_counter() - started, 2),

@@ -209,11 +209,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "SITEMAP_MAX_URLS",
-        50_000,
+        10_000,
         int,
-        "Most URLs in one sitemap file (the protocol's limit is 50,000): beyond it `sitemap.xml` "
+        "Most URLs in one sitemap file (the protocol allows 50,000): beyond it `sitemap.xml` "
         "is an index of `sitemaps/sections.xml` and `sitemaps/articles-<n>.xml`, each a fixed "
-        "block of half as many article ids (an article is one page per language).",
+        "block of half as many article ids (an article is one page per language). An edit "
+        "re-renders its whole file: smaller files make edits cheaper, at more files.",
         lambda v: None if 2 <= v <= 50_000 else "must be between 2 and 50000",
     ),
     Setting(

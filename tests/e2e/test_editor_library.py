@@ -163,7 +163,10 @@ def test_library_image_in_the_body_and_translation_restore(browser, server, lang
         page.goto(f"/desk/articles/{public_id}/translations/{other}")
         for version in text["translations"]:
             page.locator("#f-title").fill(version)
-            page.locator("#f-body_html").fill(f"<p>{version}</p>")
+            # Its body is in the same editor (tests/e2e/test_translation_editor.py).
+            editor.click()
+            page.keyboard.press("Control+A")
+            page.keyboard.type(version)
             page.locator("form.translation-form button[type='submit']").click()
             expect(page.locator(".flash-success")).to_be_visible()
         page.locator("a[data-action='history']").click()

@@ -38,6 +38,7 @@ _idempotency_key = {
     "description": "Retrying with the same key and body within 24 h answers the first answer "
     "again (header Idempotent-Replayed: true) and creates nothing; another body: 422.",
 }
+TRANSLATION_ETAG = r'^"[^"]+\.(' + "|".join(CODES) + r')\.r[1-9][0-9]*"$'
 _lang_names = {"type": "object", "properties": {c: {"type": "string"} for c in CODES}}
 
 
@@ -376,6 +377,14 @@ def _translation_paths() -> dict:
     refresh_body = {"required": False, **_json(_ref("Refresh"))}
     queued = _ok("Jobs queued for the worker", _ref("Jobs"))
     term = _ref("GlossaryTerm")
+    # What a restore of the translation (POST …/revisions/N/restore?language=) sends as If-Match.
+    etag = {
+        "ETag": {
+            "description": "The editor's translation's newest revision, \"<id>.<language>.r<n>\" "
+            "(`revision` in the body); absent before an editor saved one.",
+            "schema": {"type": "string", "pattern": TRANSLATION_ETAG},
+        }
+    }
     marking = operations_api.accepted_response(
         "The term; the operation marks the machine translations containing it stale"
     )
@@ -384,13 +393,16 @@ def _translation_paths() -> dict:
             "parameters": [_id, language],
             "get": {
                 "summary": "The article's translation into a language",
-                "responses": {"200": _ok("Translation", _ref("Translation")), **_errors(401, 404)},
+                "responses": {
+                    "200": {**_ok("Translation", _ref("Translation")), "headers": etag},
+                    **_errors(401, 404),
+                },
             },
             "put": {
                 "summary": "Replace the machine translation with an editor's (origin editor)",
                 "requestBody": {"required": True, **_json(_ref("Translation"))},
                 "responses": {
-                    "200": _ok("Stored", _ref("Translation")),
+                    "200": {**_ok("Stored", _ref("Translation")), "headers": etag},
                     **_errors(401, 404, 413, 422),
                 },
             },

@@ -8,7 +8,16 @@ import pytest
 
 from syndicate.storage import db
 from tests.conftest import make_app
-from tests.desk.conftest import Desk, api_article, create_article, html, token_for
+from tests.desk.conftest import (
+    Desk,
+    api_article,
+    create_article,
+    duplicate_ids,
+    heading_levels_skip,
+    html,
+    token_for,
+    unlabelled_controls,
+)
 from tests.feeds.conftest import session_of, translate
 from tests.support.factories import make_sections
 
@@ -66,6 +75,38 @@ def test_a_missing_translation_can_be_written_from_scratch(desk, newsroom):
     assert desk.post(PAGE, values).status_code == 303
     saved = translation(desk.app, newsroom)
     assert saved["title"] == "新标题" and saved["body_html"] == "<p>正文</p>"
+
+
+@pytest.mark.parametrize(("desk_language", "editor_language"), [("en", "en"), ("zh", "zh_cn")])
+def test_the_body_is_written_in_the_article_forms_editor(
+    desk, newsroom, desk_language, editor_language
+):
+    """The same rich-text editor as the article's (desk-editor.js over the body's textarea,
+    which stays the field sent), with the media library its button opens, in the desk's
+    language; the body's text and the image's alt and caption in the translation's."""
+    create_article(desk.app, newsroom)
+    desk.post("/desk/language", {"language": desk_language})
+    document = desk.page(PAGE)
+    body = document.get_element_by_id("f-body_html")
+    assert body.get("data-rich-editor") is not None and body.get("name") == "body_html"
+    assert body.get("data-editor-language") == editor_language
+    assert body.get("lang") == "zh-Hans"
+    scripts = [s.get("src") for s in document.xpath("//script")]
+    assert [s.rsplit("/", 1)[1] for s in scripts[1:]] == [
+        "jodit.min.js",
+        "desk-editor.js",
+        "media-library.js",
+    ]
+    assert document.xpath("//link[contains(@href, 'jodit.min.css')]")
+    (dialog,) = document.xpath("//dialog[@data-library]")
+    assert dialog.get("data-library-url") == "/desk/media"
+    assert document.get_element_by_id("picker-insert-alt").get("lang") == "zh-Hans"
+    assert not dialog.xpath("ancestor::form")  # its fields are never sent
+    assert body.get("data-label-library") == (
+        "Image from the library" if desk_language == "en" else "从媒体库插入图片"
+    )
+    assert unlabelled_controls(document) == []
+    assert heading_levels_skip(document) == [] and duplicate_ids(document) == []
 
 
 def test_when_the_original_changes_meanwhile_nothing_is_saved_and_nothing_lost(desk, newsroom):

@@ -126,6 +126,19 @@ def test_library_image_in_the_body_and_translation_restore(browser, server, lang
         _shot(page, f"editor-library-inserted-{tag}")
         assert _fits(page), "the editor scrolls sideways"
 
+        # The same dialog (static/media-library.js) still chooses the lead image: no alt asked
+        # there (the lead image has its own fields), nothing more in the body.
+        page.locator("[data-open-library]").click()
+        expect(dialog).to_be_visible()
+        dialog.locator("[data-search]").fill("skyline")
+        expect(dialog.locator(".media-item")).to_have_count(1)
+        dialog.locator(".media-item button").first.click()
+        expect(dialog).to_be_hidden()
+        lead = page.locator("#f-image_url")
+        expect(lead).to_have_value(re.compile(r"^/media/[0-9a-f]{32}/original\.png$"))
+        expect(page.locator("#f-image_alt")).to_have_value(re.compile("skyline"))
+        expect(editor.locator("figure")).to_have_count(1)
+
         # Save: the stored body has the figure, as the sanitizer keeps it.
         page.locator("form.article-form button[type='submit']").click()
         expect(page.locator(".flash-success")).to_contain_text(text["saved"])
@@ -143,13 +156,17 @@ def test_library_image_in_the_body_and_translation_restore(browser, server, lang
         assert f"<figcaption>{text['caption']}</figcaption>" in figure_html.group(0)
         assert saved.startswith(f"<p>{text['first']}</p><figure>"), saved
         assert saved.endswith(f"</figure><p>{text['second']}</p>"), saved
+        assert lead.input_value() in figure_html.group(0)  # the same image, as the lead
 
         # An editor's translation, saved twice; its history restores the first.
         other = text["other"]
         page.goto(f"/desk/articles/{public_id}/translations/{other}")
         for version in text["translations"]:
             page.locator("#f-title").fill(version)
-            page.locator("#f-body_html").fill(f"<p>{version}</p>")
+            # Its body is in the same editor (tests/e2e/test_translation_editor.py).
+            editor.click()
+            page.keyboard.press("Control+A")
+            page.keyboard.type(version)
             page.locator("form.translation-form button[type='submit']").click()
             expect(page.locator(".flash-success")).to_be_visible()
         page.locator("a[data-action='history']").click()

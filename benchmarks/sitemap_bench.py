@@ -107,9 +107,7 @@ def run(articles: int, sections: int, workdir: Path) -> dict:
     mirror.for_app(app).sync()
     result["edit"] = {
         "article_id": edited,
-        "child": sitemap.articles_path(
-            sitemap.block_of(edited, sitemap.block_size(limit))
-        ),
+        "child": sitemap.articles_path(sitemap.block_of(edited, sitemap.block_size(limit))),
         "dirty_sitemap_targets": dirty,
         "seconds": round(time.perf_counter() - started, 2),
         "cpu_seconds": round(_cpu() - cpu, 2),

@@ -7,14 +7,13 @@ import io
 
 from tests.desk.conftest import api_article, csrf_of, unlabelled_controls
 from tests.media.images import drawing, encode
+from tests.support.multipart import multipart
 
 
 def _upload(desk, data: bytes, name: str = "map.png", json: bool = False, **fields):
     form = {"file": (io.BytesIO(data), name), "csrf_token": csrf_of(desk.client), **fields}
     headers = {"Accept": "application/json"} if json else {}
-    return desk.client.post(
-        "/desk/media", data=form, headers=headers, content_type="multipart/form-data"
-    )
+    return desk.client.post("/desk/media", headers=headers, **multipart(form))
 
 
 def test_library_page_uploads_searches_and_counts_usage(desk, newsroom):

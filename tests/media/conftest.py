@@ -5,6 +5,7 @@ import io
 import pytest
 
 from tests.support.factories import make_sections
+from tests.support.multipart import multipart
 
 
 @pytest.fixture
@@ -18,9 +19,7 @@ def upload(client, editor):
 
     def post(data: bytes, filename: str = "photo.jpg", **fields):
         form = {"file": (io.BytesIO(data), filename), **fields}
-        return client.post(
-            "/api/v1/media", data=form, headers=editor, content_type="multipart/form-data"
-        )
+        return client.post("/api/v1/media", headers=editor, **multipart(form))
 
     return post
 

@@ -11,6 +11,7 @@ from syndicate.storage import db
 from tests.conftest import _token, make_app
 from tests.media.conftest import media_count
 from tests.media.images import GPS_IFD, drawing, encode, jpeg_with_gps, png_header_only
+from tests.support.multipart import multipart
 
 FORMATS = {
     "JPEG": ("image/jpeg", "jpg", {}),
@@ -148,18 +149,14 @@ def test_oversized_body_is_refused_before_parsing(small_limit_client):
     big = encode(Image.effect_noise((400, 400), 60).convert("RGB"), "PNG")
     assert len(big) > 20_000 + 64 * 1024
     form = {"file": (io.BytesIO(big), "big.png")}
-    response = client.post(
-        "/api/v1/media", data=form, headers=headers, content_type="multipart/form-data"
-    )
+    response = client.post("/api/v1/media", headers=headers, **multipart(form))
     body = _problem(response, 413, "larger than the limit of 20000 bytes")
     assert "SYNDICATE_MAX_IMAGE_BYTES" in body["detail"]
     # A file over the limit inside a body that fits the framing allowance: refused too.
     medium = encode(Image.effect_noise((150, 150), 60).convert("RGB"), "PNG")
     assert 20_000 < len(medium) < 20_000 + 64 * 1024
     form = {"file": (io.BytesIO(medium), "medium.png")}
-    response = client.post(
-        "/api/v1/media", data=form, headers=headers, content_type="multipart/form-data"
-    )
+    response = client.post("/api/v1/media", headers=headers, **multipart(form))
     _problem(response, 413, "larger than the limit")
     assert media_count(app) == (0, 0)
 

@@ -93,14 +93,6 @@ def owned(session: Session, ids: list[int], owner: str) -> set[int]:
     )
 
 
-def still_mine(session: Session, claim: Claim, owner: str) -> bool:
-    """Lock the claimed row; ``False`` if another publisher took it over (our lease ran out)."""
-    row = session.execute(
-        select(OutboxEntry.claimed_by).where(OutboxEntry.id == claim.id).with_for_update()
-    ).first()
-    return row is not None and row[0] == owner
-
-
 def finish(session: Session, claim: Claim, owner: str) -> bool:
     """Done with ``claim``: remove it, unless it was marked again meanwhile (then release it
     for the next round). Returns whether it was removed."""

@@ -97,7 +97,7 @@ def test_a_dead_publishers_claim_is_taken_over_and_nothing_is_lost(queued_app):
     with db.database(queued_app).session() as session:
         assert b"Claimed by a publisher that died" in documents.get(session, "en/all.atom").body
         # The dead publisher cannot store its stale result over the survivor's.
-        assert not outbox.still_mine(session, dead[0], "dead-host:1:x")
+        assert not outbox.owned(session, [dead[0].id], "dead-host:1:x")
 
 
 def test_page_one_is_claimed_first_and_stored_before_the_rest_of_its_batch(queued_app, monkeypatch):

@@ -597,6 +597,7 @@ def translation(deployment: Deployment, token: str, workdir: Path, args, log) ->
         batch = payloads(args.translate_articles, slugs, f"w{workers}")
         created: list[str] = []
         lock = threading.Lock()
+        cpu_before = _cpu(deployment)
         started = time.perf_counter()
 
         def create(offset: int, batch=batch, created=created, lock=lock) -> None:
@@ -639,6 +640,7 @@ def translation(deployment: Deployment, token: str, workdir: Path, args, log) ->
         translated = time.perf_counter() - started
         settled(deployment, folders, timeout=600)
         total = time.perf_counter() - started
+        cpu = {k: round(v - cpu_before.get(k, 0.0), 1) for k, v in _cpu(deployment).items()}
         alone = results["engine_alone"]["seconds"]
         results["workers"][workers] = {
             "created": len(created),
@@ -646,6 +648,8 @@ def translation(deployment: Deployment, token: str, workdir: Path, args, log) ->
             "translated_seconds": round(translated, 1),
             "published_on_every_host_seconds": round(total, 1),
             "x_engine_alone": round(total / alone, 2) if alone else None,
+            # Where the cores went (workers: translating and publishing; hosts: API, mirrors).
+            "cpu_seconds": cpu,
         }
         for name in names:
             deployment.stop(name)

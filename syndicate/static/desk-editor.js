@@ -76,6 +76,14 @@
   editor.events.on("change", function () {
     area.value = editor.value;
   });
+  // Jodit reports a change after a short delay: a save clicked right after typing must not
+  // send the text from before (the form data is read after the submit event).
+  if (area.form) {
+    area.form.addEventListener("submit", function () {
+      editor.synchronizeValues();
+      area.value = editor.value;
+    });
+  }
   // A media picker on the page (static/media-picker.js) inserts an image into the body with
   // window.dispatchEvent(new CustomEvent("syndicate:insert-image",
   //   {detail: {url, alt, caption, width, height}})): a <figure> with the image (and its

@@ -48,6 +48,28 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 TIMEOUT_MS = 20_000
+#: The desk and pages are checked at a desktop's width and a phone's.
+WIDTHS = {"desktop": 1280, "phone": 360}
+
+
+def shot(page, name: str, full_page: bool = True) -> None:
+    """Save a screenshot as an artifact (``artifacts/screenshots/<name>.png``)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
+
+
+def fits(page) -> bool:
+    """Whether the page fits its viewport's width (nothing scrolls sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def new_context(browser, server, width: int):
+    """A browser context on the test server at ``width`` px, with the suite's timeout."""
+    context = browser.new_context(
+        base_url=server.url, locale="en-US", viewport={"width": width, "height": 900}
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
 
 
 def require_chromium() -> None:

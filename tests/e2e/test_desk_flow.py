@@ -65,7 +65,11 @@ def test_an_editors_day(page, server):
     expect(title).to_have_value("A NEW CAFE OPENS IN HONGQIAO")  # the tiny model's Chinese
     expect(page.locator(".original")).to_contain_text("The cafe opens today by the station.")
     title.fill("虹桥新咖啡馆开业")
-    page.get_by_label("Body (HTML)").fill("<p>咖啡馆今天在车站旁开业。</p>")
+    body = page.locator(".jodit-wysiwyg")  # the translation's body is in the editor too
+    body.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("咖啡馆今天在车站旁开业。")
+    expect(body).to_have_text("咖啡馆今天在车站旁开业。")
     page.get_by_role("button", name="Save translation").click()
     expect(page.get_by_role("status")).to_contain_text("saved as the editor's")
 

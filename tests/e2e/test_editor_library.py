@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, TIMEOUT_MS, sign_in
+from tests.e2e.conftest import WIDTHS, fits, new_context, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -44,16 +44,6 @@ TEXT = {
         "heading": "文章",
     },
 }
-WIDTHS = {"desktop": 1280, "phone": 360}
-
-
-def _shot(page, name: str, full_page: bool = True) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.mark.parametrize("size", list(WIDTHS))
@@ -63,10 +53,7 @@ def test_library_image_in_the_body_and_translation_restore(browser, server, lang
     width = WIDTHS[size]
     tag = f"{language}-{size}"
     title = text["title"].format(n=width)
-    context = browser.new_context(
-        base_url=server.url, locale="en-US", viewport={"width": width, "height": 900}
-    )
-    context.set_default_timeout(TIMEOUT_MS)
+    context = new_context(browser, server, width)
     page = context.new_page()
     try:
         created = page.request.post(
@@ -93,8 +80,8 @@ def test_library_image_in_the_body_and_translation_restore(browser, server, lang
         page.keyboard.press("End")
         button = page.get_by_role("button", name=text["button"])
         expect(button).to_be_visible()
-        _shot(page, f"editor-library-toolbar-{tag}", full_page=False)
-        assert _fits(page), "the editor scrolls sideways"
+        shot(page, f"editor-library-toolbar-{tag}", full_page=False)
+        assert fits(page), "the editor scrolls sideways"
 
         # The library opens for the body; choose the skyline, say what it shows, insert it.
         button.click()
@@ -113,7 +100,7 @@ def test_library_image_in_the_body_and_translation_restore(browser, server, lang
         expect(dialog).to_be_visible()
         alt.fill(text["alt"])
         dialog.locator("[data-insert-caption]").fill(text["caption"])
-        _shot(page, f"editor-library-insert-{tag}", full_page=False)
+        shot(page, f"editor-library-insert-{tag}", full_page=False)
         assert dialog.evaluate("d => d.scrollWidth <= d.clientWidth"), "the dialog is too wide"
         dialog.locator("[data-insert-confirm]").click()
         expect(dialog).to_be_hidden()
@@ -123,8 +110,8 @@ def test_library_image_in_the_body_and_translation_restore(browser, server, lang
         # At the caret: between the two paragraphs, which are kept whole.
         blocks = editor.evaluate("e => [...e.children].map(c => c.tagName)")
         assert blocks == ["P", "FIGURE", "P"], blocks
-        _shot(page, f"editor-library-inserted-{tag}")
-        assert _fits(page), "the editor scrolls sideways"
+        shot(page, f"editor-library-inserted-{tag}")
+        assert fits(page), "the editor scrolls sideways"
 
         # The same dialog (static/media-library.js) still chooses the lead image: no alt asked
         # there (the lead image has its own fields), nothing more in the body.
@@ -174,12 +161,12 @@ def test_library_image_in_the_body_and_translation_restore(browser, server, lang
         rows = page.locator("table.revisions tbody tr")
         expect(rows).to_have_count(2)
         expect(page.locator(".diff ins").first).to_be_visible()
-        _shot(page, f"translation-history-{tag}")
-        assert _fits(page), "the history scrolls sideways"
+        shot(page, f"translation-history-{tag}")
+        assert fits(page), "the history scrolls sideways"
         page.locator("tr[data-revision='1'] button[data-action='restore']").click()
         expect(page.locator(".flash-success")).to_contain_text(text["restored"])
         expect(rows).to_have_count(3)
-        _shot(page, f"translation-restored-{tag}")
+        shot(page, f"translation-restored-{tag}")
         page.locator("a[data-action='edit-translation']").click()
         expect(page.locator("#f-title")).to_have_value(text["translations"][0])
         expect(page.locator(".badge.origin-editor")).to_be_visible()

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, TIMEOUT_MS, sign_in
+from tests.e2e.conftest import WIDTHS, fits, new_context, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -52,16 +52,6 @@ TEXT = {
         "heading": "文章",
     },
 }
-WIDTHS = {"desktop": 1280, "phone": 360}
-
-
-def _shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _write_body(page, text: dict) -> None:
@@ -113,10 +103,7 @@ def test_write_preview_schedule_edit_compare_restore_search(browser, server, lan
     width = WIDTHS[size]
     tag = f"{language}-{size}"
     title = text["title"].format(n=width)
-    context = browser.new_context(
-        base_url=server.url, locale="en-US", viewport={"width": width, "height": 900}
-    )
-    context.set_default_timeout(TIMEOUT_MS)
+    context = new_context(browser, server, width)
     page = context.new_page()
     try:
         sign_in(page, server.token)
@@ -131,8 +118,8 @@ def test_write_preview_schedule_edit_compare_restore_search(browser, server, lan
         page.locator("#f-title").fill(title)
         page.locator("#f-summary").fill(text["items"][0])
         _write_body(page, text)
-        _shot(page, f"newsroom-editor-{tag}")
-        assert _fits(page), "the editor scrolls sideways"
+        shot(page, f"newsroom-editor-{tag}")
+        assert fits(page), "the editor scrolls sideways"
         page.locator("form.article-form button[type='submit']").click()
         expect(page.locator(".flash-success")).to_contain_text(text["saved"])
         public_id = page.url.rsplit("/", 1)[1]
@@ -151,14 +138,14 @@ def test_write_preview_schedule_edit_compare_restore_search(browser, server, lan
         expect(item.locator("a[href='https://example.com/programme']")).to_have_text(text["link"])
         expect(item.locator("li")).to_have_count(2)
         expect(item.locator("img[alt]").last).to_have_attribute("src", re.compile(IMAGE + "$"))
-        _shot(page, f"newsroom-preview-{tag}")
-        assert _fits(page), "the preview scrolls sideways"
+        shot(page, f"newsroom-preview-{tag}")
+        assert fits(page), "the preview scrolls sideways"
         page.locator(
             f".reader-preview[data-language='{language}'] a[data-action='preview-page']"
         ).click()
         expect(page.locator("article.article h1")).to_have_text(title)
         expect(page.locator("article.article .body strong")).to_have_text(text["bold"])
-        _shot(page, f"newsroom-preview-page-{tag}")
+        shot(page, f"newsroom-preview-page-{tag}")
 
         # Schedule it a few seconds ahead, in the site's time zone; it is not in the feed yet.
         page.goto(f"/desk/articles/{public_id}")
@@ -168,7 +155,7 @@ def test_write_preview_schedule_edit_compare_restore_search(browser, server, lan
         page.locator("button[data-action='publish']").click()
         expect(page.locator(".flash-success").first).to_contain_text(text["scheduled"])
         expect(_row(page, public_id)).to_have_attribute("data-status", "scheduled")
-        _shot(page, f"newsroom-scheduled-{tag}")
+        shot(page, f"newsroom-scheduled-{tag}")
         assert public_id not in _feed_items(page, language)
 
         # Watch it go live by itself (the worker's scheduler), in both languages' feeds.
@@ -193,7 +180,7 @@ def test_write_preview_schedule_edit_compare_restore_search(browser, server, lan
         while public_id not in _feed_items(page, other) and time.monotonic() < deadline:
             page.wait_for_timeout(1000)
         assert public_id in _feed_items(page, other), server.log_tail()
-        _shot(page, f"newsroom-live-{tag}")
+        shot(page, f"newsroom-live-{tag}")
 
         # Edit it (revision 3: revision 2 set the time), compare it with revision 2, restore 2.
         page.goto(f"/desk/articles/{public_id}")
@@ -208,8 +195,8 @@ def test_write_preview_schedule_edit_compare_restore_search(browser, server, lan
         diff = page.locator(".diff")
         expect(diff.locator("ins").first).to_be_visible()
         assert diff.locator(".diff-changed").count() >= 1
-        _shot(page, f"newsroom-history-{tag}")
-        assert _fits(page), "the history scrolls sideways"
+        shot(page, f"newsroom-history-{tag}")
+        assert fits(page), "the history scrolls sideways"
         page.locator("tr[data-revision='2'] button[data-action='restore']").click()
         expect(page.locator(".flash-success")).to_contain_text(text["restored"])
         page.goto(f"/desk/articles/{public_id}")
@@ -220,7 +207,7 @@ def test_write_preview_schedule_edit_compare_restore_search(browser, server, lan
         page.locator("#f-q").fill(text["search"])
         page.locator("form.search button[type='submit']").click()
         expect(_row(page, public_id)).to_be_visible()
-        _shot(page, f"newsroom-search-{tag}")
-        assert _fits(page), "the list scrolls sideways"
+        shot(page, f"newsroom-search-{tag}")
+        assert fits(page), "the list scrolls sideways"
     finally:
         context.close()

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, TIMEOUT_MS, sign_in
+from tests.e2e.conftest import WIDTHS, fits, new_context, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -44,17 +44,7 @@ TEXT = {
         "heading": "文章",
     },
 }
-WIDTHS = {"desktop": 1280, "phone": 360}
 IMAGE = r'<img src="/media/[0-9a-f]{32}/original\.png" alt="{alt}" width="\d+" height="\d+">'
-
-
-def _shot(page, name: str, full_page: bool = True) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.mark.parametrize("size", list(WIDTHS))
@@ -64,10 +54,7 @@ def test_translation_body_with_bold_and_a_library_image(browser, server, languag
     width = WIDTHS[size]
     tag = f"{language}-{size}"
     other = text["other"]
-    context = browser.new_context(
-        base_url=server.url, locale="en-US", viewport={"width": width, "height": 900}
-    )
-    context.set_default_timeout(TIMEOUT_MS)
+    context = new_context(browser, server, width)
     page = context.new_page()
     api = {"Authorization": f"Bearer {server.token}"}
     try:
@@ -107,8 +94,8 @@ def test_translation_body_with_bold_and_a_library_image(browser, server, languag
         bold.click()
         page.keyboard.type(text["after"])
         expect(editor.locator("strong")).to_have_text(text["bold"])
-        _shot(page, f"translation-editor-toolbar-{tag}", full_page=False)
-        assert _fits(page), "the translation form scrolls sideways"
+        shot(page, f"translation-editor-toolbar-{tag}", full_page=False)
+        assert fits(page), "the translation form scrolls sideways"
 
         # An image from the library, its text alternative and caption in the translation's
         # language, after the paragraph.
@@ -123,7 +110,7 @@ def test_translation_body_with_bold_and_a_library_image(browser, server, languag
         expect(alt).to_have_attribute("lang", "zh-Hans" if other == "zh" else "en")
         alt.fill(text["alt"])
         dialog.locator("[data-insert-caption]").fill(text["caption"])
-        _shot(page, f"translation-editor-library-{tag}", full_page=False)
+        shot(page, f"translation-editor-library-{tag}", full_page=False)
         assert dialog.evaluate("d => d.scrollWidth <= d.clientWidth"), "the dialog is too wide"
         dialog.locator("[data-insert-confirm]").click()
         expect(dialog).to_be_hidden()
@@ -142,8 +129,8 @@ def test_translation_body_with_bold_and_a_library_image(browser, server, languag
         expect(raw).to_have_value(re.compile("<figure>"))
         source.click()
         expect(editor).to_be_visible()
-        _shot(page, f"translation-editor-written-{tag}")
-        assert _fits(page), "the translation form scrolls sideways"
+        shot(page, f"translation-editor-written-{tag}")
+        assert fits(page), "the translation form scrolls sideways"
 
         # Saved: the stored translation is the editor's, with the bold text and the figure.
         form.locator("button[type='submit']").click()
@@ -164,6 +151,6 @@ def test_translation_body_with_bold_and_a_library_image(browser, server, languag
         # And the form shows it again in the editor.
         expect(editor.locator("strong")).to_have_text(text["bold"])
         expect(editor.locator("figure img")).to_have_attribute("alt", text["alt"])
-        _shot(page, f"translation-editor-saved-{tag}")
+        shot(page, f"translation-editor-saved-{tag}")
     finally:
         context.close()

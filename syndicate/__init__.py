@@ -42,6 +42,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     publication.init_app(app)
     health.add_check(app, publication.health)
     media.init_app(app)  # /media/ files, served before Flask routing
+    # Each host's mirror also removes its copies of images deleted on any host.
+    publication.on_verify(app, media.prune_copies)
     # Long changes run as background operations; each part brings the runner of its kind.
     operations.register(terms.KIND, terms.mark_stale)
     operations.register(sections.REPUBLISH, republish.run_operation)

@@ -210,6 +210,29 @@ def delete(session: Session, media_id: int, *, media_dir: str | Path) -> None:
     shutil.rmtree(Path(media_dir) / key, ignore_errors=True)
 
 
+KEY_RE = re.compile(r"^[0-9a-f]{32}$")
+#: Keys asked about per query while pruning a folder.
+PRUNE_BATCH = 500
+
+
+def prune_copies(session: Session, media_dir: str | Path) -> list[str]:
+    """Remove this host's copies of images deleted (on any host) from the library; returns
+    their keys. A host writes an image through to its folder on first request, and nginx and
+    the fast path serve it from there without asking the database again."""
+    root = Path(media_dir)
+    try:
+        keys = sorted(entry.name for entry in root.iterdir() if KEY_RE.match(entry.name))
+    except FileNotFoundError:
+        return []
+    gone = []
+    for start in range(0, len(keys), PRUNE_BATCH):
+        batch = keys[start : start + PRUNE_BATCH]
+        gone.extend(sorted(set(batch) - media_store.existing_keys(session, batch)))
+    for key in gone:
+        shutil.rmtree(root / key, ignore_errors=True)
+    return gone
+
+
 def usage(session: Session, rows: list[Media]) -> dict[str, int]:
     return media_store.usage_counts(session, [row.url for row in rows])
 

@@ -91,6 +91,13 @@ class MediaFiles:
         start_response("200 OK", headers)
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
+    def forget(self, keys: list[str]) -> None:
+        """Drop what this worker knows of these deleted images' files."""
+        prefixes = tuple(f"{key}/" for key in keys)
+        with self.lock:
+            for relative in [r for r in self.validators if r.startswith(prefixes)]:
+                del self.validators[relative]
+
     @staticmethod
     def not_found(start_response):
         # Answered here: Flask would read /media/x.jpg as a language and redirect it to .../

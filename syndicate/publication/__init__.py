@@ -70,6 +70,11 @@ def init_app(app: Flask) -> None:
 _bulk = threading.local()
 
 
+def on_verify(app: Flask, hook) -> None:
+    """Have this host's mirror call ``hook(app)`` at each periodic verify of its folder."""
+    mirror.for_app(app).on_verify.append(hook)
+
+
 def _settle(app: Flask, session) -> None:
     if session.info.pop("syndicate.publication.marked", False) and not getattr(_bulk, "depth", 0):
         settle(app)

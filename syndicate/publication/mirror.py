@@ -17,6 +17,7 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,9 @@ class Mirror:
         self.app = app
         self.root = Path(app.config["SYNDICATE_FEEDS_DIR"])
         self._lock = threading.Lock()
+        #: Other folders of this host to bring in step at each verify (the media copies),
+        #: registered by ``create_app``: each hook is called with the app.
+        self.on_verify: list[Callable[[Flask], object]] = []
 
     # The folder's generation ---------------------------------------------------------------
 
@@ -129,6 +133,11 @@ class Mirror:
                     self.apply(document)
         if broken:
             log.warning("mirror: rewrote %d missing or damaged files", len(broken))
+        for hook in self.on_verify:
+            try:
+                hook(self.app)
+            except Exception:  # the feeds are in step; the other folder is tried next time
+                log.exception("mirror: a verify hook failed")
         return len(broken)
 
     def repair(self, relative: str, found_etag: str | None) -> PublishedDocument | None:

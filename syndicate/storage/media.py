@@ -80,6 +80,12 @@ def delete(session: Session, media: Media) -> None:
     session.flush()
 
 
+def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    """Which of these library keys still exist."""
+    wanted = list(keys)
+    return set(session.scalars(select(Media.key).where(Media.key.in_(wanted)))) if wanted else set()
+
+
 def file_bytes(session: Session, path: str) -> FileBytes | None:
     """The file published at ``/media/<path>``, with its bytes."""
     row = session.scalar(

@@ -121,6 +121,36 @@ def test_a_new_host_reads_the_database_once(app, client, upload, tmp_path):
         db.database(other).dispose()
 
 
+def test_a_deleted_image_leaves_every_hosts_folder_at_its_mirrors_verify(
+    app, client, editor, upload, tmp_path
+):
+    from syndicate.publication import mirror
+    from syndicate.storage import db
+    from tests.conftest import make_app
+
+    made = upload(encode(drawing(), "PNG"), "a.png").get_json()
+    kept = upload(encode(drawing(size=(1000, 700)), "PNG"), "b.png").get_json()
+    other = make_app(tmp_path / "host2", app.config["SYNDICATE_DATABASE_URL"])
+    try:
+        elsewhere = other.test_client()
+        folder = Path(other.config["SYNDICATE_MEDIA_DIR"])
+        for image in (made, kept):
+            assert elsewhere.get(image["url"]).status_code == 200  # written through there
+        copy = folder / made["url"].removeprefix("/media/")
+        assert copy.exists()
+        assert client.delete(f"/api/v1/media/{made['id']}", headers=editor).status_code == 204
+        # The other host still has its copy (nginx and its fast path serve from the folder)...
+        assert copy.exists() and elsewhere.get(made["url"]).status_code == 200
+        # ...until its mirror's next verify, which removes it and keeps the others.
+        mirror.for_app(other).verify()
+        assert not copy.parent.exists()
+        assert elsewhere.get(made["url"]).status_code == 404
+        assert (folder / kept["url"].removeprefix("/media/")).exists()
+        assert elsewhere.get(kept["url"]).status_code == 200
+    finally:
+        db.database(other).dispose()
+
+
 def test_unknown_and_malformed_paths_are_404(client):
     for path in (
         "/media/" + "0" * 32 + "/original.jpg",

@@ -63,6 +63,20 @@ def fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def insert_from_library(page, dialog, editor, alt: str, caption: str, name: str) -> None:
+    """With an image chosen in the library dialog: give its alt text and caption, insert it
+    into the editor's body, and check the figure it made (``name``: the screenshot's)."""
+    dialog.locator("[data-insert-alt]").fill(alt)
+    dialog.locator("[data-insert-caption]").fill(caption)
+    shot(page, name, full_page=False)
+    assert dialog.evaluate("d => d.scrollWidth <= d.clientWidth"), "the dialog is too wide"
+    dialog.locator("[data-insert-confirm]").click()
+    expect(dialog).to_be_hidden()
+    figure = editor.locator("figure")
+    expect(figure.locator("img")).to_have_attribute("alt", alt)
+    expect(figure.locator("figcaption")).to_have_text(caption)
+
+
 def new_context(browser, server, width: int):
     """A browser context on the test server at ``width`` px, with the suite's timeout."""
     context = browser.new_context(

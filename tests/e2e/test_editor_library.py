@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import WIDTHS, fits, new_context, shot, sign_in
+from tests.e2e.conftest import WIDTHS, fits, insert_from_library, new_context, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -98,15 +98,9 @@ def test_library_image_in_the_body_and_translation_restore(browser, server, lang
         dialog.locator("[data-insert-confirm]").click()
         assert alt.evaluate("input => input.validity.valueMissing") is True  # alt is required
         expect(dialog).to_be_visible()
-        alt.fill(text["alt"])
-        dialog.locator("[data-insert-caption]").fill(text["caption"])
-        shot(page, f"editor-library-insert-{tag}", full_page=False)
-        assert dialog.evaluate("d => d.scrollWidth <= d.clientWidth"), "the dialog is too wide"
-        dialog.locator("[data-insert-confirm]").click()
-        expect(dialog).to_be_hidden()
-        figure = editor.locator("figure")
-        expect(figure.locator("img")).to_have_attribute("alt", text["alt"])
-        expect(figure.locator("figcaption")).to_have_text(text["caption"])
+        insert_from_library(
+            page, dialog, editor, text["alt"], text["caption"], f"editor-library-insert-{tag}"
+        )
         # At the caret: between the two paragraphs, which are kept whole.
         blocks = editor.evaluate("e => [...e.children].map(c => c.tagName)")
         assert blocks == ["P", "FIGURE", "P"], blocks

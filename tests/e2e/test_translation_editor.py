@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import WIDTHS, fits, new_context, shot, sign_in
+from tests.e2e.conftest import WIDTHS, fits, insert_from_library, new_context, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -108,15 +108,9 @@ def test_translation_body_with_bold_and_a_library_image(browser, server, languag
         alt = dialog.locator("[data-insert-alt]")
         expect(alt).to_be_focused()
         expect(alt).to_have_attribute("lang", "zh-Hans" if other == "zh" else "en")
-        alt.fill(text["alt"])
-        dialog.locator("[data-insert-caption]").fill(text["caption"])
-        shot(page, f"translation-editor-library-{tag}", full_page=False)
-        assert dialog.evaluate("d => d.scrollWidth <= d.clientWidth"), "the dialog is too wide"
-        dialog.locator("[data-insert-confirm]").click()
-        expect(dialog).to_be_hidden()
-        figure = editor.locator("figure")
-        expect(figure.locator("img")).to_have_attribute("alt", text["alt"])
-        expect(figure.locator("figcaption")).to_have_text(text["caption"])
+        insert_from_library(
+            page, dialog, editor, text["alt"], text["caption"], f"translation-editor-library-{tag}"
+        )
         blocks = editor.evaluate("e => [...e.children].map(c => c.tagName)")
         assert blocks[:2] == ["P", "FIGURE"], blocks
 

@@ -122,7 +122,7 @@ def unpack(commit: str, target: Path) -> Path:
 def postgres_database(label: str) -> Iterator[str]:
     from sqlalchemy import create_engine, text
 
-    name = f"syndicate_hosts_bench_{os.getpid()}_{label}"
+    name = f"syndicate_bench_{os.getpid()}_{label}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

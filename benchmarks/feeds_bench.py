@@ -44,7 +44,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO
 
-from benchmarks import corpus, nginx
+from benchmarks import corpus, deploy, nginx
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = "https://news.example.com"
@@ -487,19 +487,8 @@ def scale_database(backend: str, workdir: Path, label: str) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{workdir / f'scale-{label}.db'}"
         return
-    from sqlalchemy import create_engine, text
-
-    name = f"syndicate_bench_{os.getpid()}_{label}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with deploy.postgres_database(label) as url:
+        yield url
 
 
 def postgres_reachable() -> bool:

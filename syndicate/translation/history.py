@@ -24,13 +24,49 @@ def current_revision(session: Session, article: Article, language: str) -> int |
     return row.revision if row is not None else None
 
 
-def _stale(session: Session, article: Article, variant: ArticleVariant, expected: int):
-    newest = current_revision(session, article, variant.language)
+def _stale(session: Session, article: Article, language: str, expected: int | None):
+    newest = current_revision(session, article, language)
+    variant = article.variant(language)
+    content = revision_store.translation_content(variant) if variant is not None else {}
     return Conflict(
-        f"the {variant.language} translation of article {article.public_id!r} is at revision "
-        f"{newest}, the restore was asked on revision {expected}: reload and try again",
-        current={"revision": newest, **revision_store.translation_content(variant)},
+        f"the {language} translation of article {article.public_id!r} is at revision "
+        f"{newest}, the change was made on revision {expected}: reload, merge and send it again",
+        current={"revision": newest, **content},
     )
+
+
+def save_translation(
+    app: Flask,
+    session: Session,
+    public_id: str,
+    language: str,
+    fields: dict[str, Any],
+    *,
+    expected_revision: int | None,
+    editor: str = "",
+    source_revision: int | None = None,
+) -> tuple[Article, ArticleVariant]:
+    """Store an editor's translation made on ``expected_revision`` (None: no editor had saved
+    one yet) as the next revision; another revision saved meanwhile is a 409 and nothing
+    changes (the revision number is unique: a save racing this one loses, it does not merge)."""
+    article = service.translatable(session, public_id, language)
+    if current_revision(session, article, language) != expected_revision:
+        raise _stale(session, article, language, expected_revision)
+    try:
+        return service.put_translation(
+            app,
+            session,
+            public_id,
+            language,
+            fields,
+            editor=editor,
+            revision=(expected_revision or 0) + 1,
+            source_revision=source_revision,
+        )
+    except Conflict:
+        session.rollback()
+        article = service.translatable(session, public_id, language)
+        raise _stale(session, article, language, expected_revision) from None
 
 
 def restore_translation(
@@ -49,25 +85,18 @@ def restore_translation(
     row = revision_store.get(session, article, language, number)
     if row is None:
         raise NotFound(f"the {language} translation of {public_id!r} has no revision {number}")
-    if current_revision(session, article, language) != expected_revision:
-        raise _stale(session, article, variant, expected_revision)
     fields: dict[str, Any] = {
         name: row.content.get(name) or "" for name in revision_store.TRANSLATION_CONTENT
     }
-    try:
-        article, variant = service.put_translation(
-            app,
-            session,
-            public_id,
-            language,
-            fields,
-            editor=editor,
-            revision=expected_revision + 1,
-            # Older revisions did not keep it: then the text counts as of the current original.
-            source_revision=row.content.get(revision_store.TRANSLATION_SOURCE),
-        )
-    except Conflict:
-        session.rollback()
-        article, variant = service.get_translation(session, public_id, language)
-        raise _stale(session, article, variant, expected_revision) from None
+    article, variant = save_translation(
+        app,
+        session,
+        public_id,
+        language,
+        fields,
+        expected_revision=expected_revision,
+        editor=editor,
+        # Older revisions did not keep it: then the text counts as of the current original.
+        source_revision=row.content.get(revision_store.TRANSLATION_SOURCE),
+    )
     return article, variant, expected_revision + 1

@@ -340,9 +340,16 @@ def _translation_language(article: Article, language: str) -> str:
     return language
 
 
-def get_translation(session: Session, public_id: str, language: str) -> tuple[Article, Any]:
+def translatable(session: Session, public_id: str, language: str) -> Article:
+    """The article, if ``language`` is one it can be translated into (404 / 422 otherwise)."""
     article = _article(session, public_id)
-    variant = article.variant(_translation_language(article, language))
+    _translation_language(article, language)
+    return article
+
+
+def get_translation(session: Session, public_id: str, language: str) -> tuple[Article, Any]:
+    article = translatable(session, public_id, language)
+    variant = article.variant(language)
     if variant is None:
         raise NotFound(f"article {public_id!r} has no {language} translation yet")
     return article, variant
@@ -354,7 +361,11 @@ def parse_translation(payload: Any) -> dict[str, str]:
     if not isinstance(payload, dict):
         errors.add("body", "must be a JSON object")
         errors.raise_if_any()
-    allowed = {"title", "summary", "body_html", "image", "language", "origin", "source_revision"}
+    # What GET answers may be sent back as it came; ``revision`` is the caller's to check.
+    allowed = {
+        "title", "summary", "body_html", "image", "language", "origin", "source_revision",
+        "revision",
+    }  # fmt: skip
     for name in sorted(set(payload) - allowed):
         errors.add(name, "unknown field")
     out: dict[str, str] = {}

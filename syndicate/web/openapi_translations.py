@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from syndicate.languages import CODES
 from syndicate.web import operations_api
-from syndicate.web.openapi import _errors, _id, _json, _ok, _ref, _slug
+from syndicate.web.openapi import _errors, _id, _if_match, _json, _ok, _ref, _slug
 
 # The ETag of an editor's translation (translation_api.translation_etag).
 TRANSLATION_ETAG = r'^"[^"]+\.(' + "|".join(CODES) + r')\.r[1-9][0-9]*"$'
@@ -20,9 +20,10 @@ def translation_schemas() -> dict:
                 "language": languages,
                 "revision": {
                     "type": ["integer", "null"],
-                    "readOnly": True,
+                    "minimum": 1,
                     "description": "Newest saved revision of the editor's translation (its "
-                    "history: /revisions?language=); null before an editor saved one.",
+                    "history: /revisions?language=); null before an editor saved one. Sent "
+                    "back with a PUT (or as If-Match), another editor's save since is a 409.",
                 },
                 "origin": {"enum": ["machine", "editor"], "readOnly": True},
                 "status": {"enum": ["ready", "failed"], "readOnly": True},
@@ -128,10 +129,11 @@ def translation_paths() -> dict:
             },
             "put": {
                 "summary": "Replace the machine translation with an editor's (origin editor)",
+                "parameters": [_if_match],
                 "requestBody": {"required": True, **_json(_ref("Translation"))},
                 "responses": {
                     "200": {**_ok("Stored", _ref("Translation")), "headers": etag},
-                    **_errors(401, 404, 413, 422),
+                    **_errors(401, 404, 409, 413, 422),
                 },
             },
         },

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
 
+from syndicate.editorial import payloads
 from syndicate.editorial.representation import rfc3339
 from syndicate.errors import FieldError, NotFound, ValidationFailed
 from syndicate.languages import CODES
@@ -17,7 +18,7 @@ from syndicate.storage import glossary as glossary_store
 from syndicate.storage import jobs as job_store
 from syndicate.storage.models import Article, ArticleVariant, TranslationJob
 from syndicate.translation import history, jobs, service, terms
-from syndicate.web.api import json_response, read_json
+from syndicate.web.api import expected_revision, json_response, read_json
 from syndicate.web.auth import require
 from syndicate.web.operations_api import accepted
 
@@ -122,16 +123,41 @@ def get_translation(public_id: str, language: str):
 @blueprint.put(_TRANSLATION)
 @require("editor")
 def put_translation(public_id: str, language: str):
-    fields = service.parse_translation(read_json())
-    article, variant = service.put_translation(
-        current_app._get_current_object(),
-        db.session(),
-        public_id,
-        language,
-        fields,
-        editor=g.token.label,
-    )
+    """With ``revision`` (as GET said it) or ``If-Match``, a translation another editor saved
+    meanwhile is a 409 and nothing changes; without either, the save stands as it is."""
+    body = read_json()
+    fields = service.parse_translation(body)
+    app, session = current_app._get_current_object(), db.session()
+    if "revision" in body or request.if_match:
+        article, variant = history.save_translation(
+            app,
+            session,
+            public_id,
+            language,
+            fields,
+            expected_revision=_seen_revision(body, f"{public_id}.{language}"),
+            editor=g.token.label,
+        )
+    else:
+        article, variant = service.put_translation(
+            app, session, public_id, language, fields, editor=g.token.label
+        )
     return translation_response(article, variant)
+
+
+def _seen_revision(body: dict[str, Any], stem: str) -> int | None:
+    """The editor's translation's revision the client saw: ``revision`` in the body (``null``:
+    no editor had saved one) or the ``If-Match`` ETag."""
+    if "revision" in body and body["revision"] is None:
+        return None
+    seen = {}
+    if "revision" in body:
+        seen = {
+            "revision": payloads.parse_article({"revision": body["revision"]}, partial=True)[
+                "revision"
+            ]
+        }
+    return expected_revision(seen, stem)
 
 
 @blueprint.post("/articles/<public_id>/translations/refresh")

@@ -195,3 +195,53 @@ def test_after_a_forced_machine_translation_the_editors_newest_can_come_back(app
     assert done.status_code == 303
     back = client.get(f"{URL}/translations/zh", headers=ann).get_json()
     assert back["origin"] == "editor" and back["title"] == TITLES[2] and back["revision"] == 4
+
+
+def test_a_save_naming_a_stale_revision_is_a_409_and_a_current_one_saves(app, client, newsroom):
+    ann, bo = _three_revisions(app, client)
+    seen = client.get(f"{URL}/translations/zh", headers=bo).get_json()
+    assert seen["revision"] == 3
+    # The revision GET said goes back with the edit: saved as revision 4.
+    seen = {name: seen[name] for name in ("title", "summary", "body_html", "revision")}
+    saved = client.put(
+        f"{URL}/translations/zh", json={**seen, "title": "长三角合作（修订）"}, headers=bo
+    )
+    assert saved.status_code == 200, saved.get_json()
+    assert saved.get_json()["revision"] == 4
+    # Ann still had revision 3 open: her save is refused, Bo's text stays.
+    late = client.put(f"{URL}/translations/zh", json={**seen, "title": "安的版本"}, headers=ann)
+    assert late.status_code == 409
+    assert late.get_json()["current"]["revision"] == 4
+    assert "revision 4" in late.get_json()["detail"]
+    by_etag = client.put(
+        f"{URL}/translations/zh",
+        json={"title": "安的版本", "body_html": "<p>合作</p>"},
+        headers={**ann, "If-Match": '"yrd-branches-cooperate.zh.r3"'},
+    )
+    assert by_etag.status_code == 409
+    current = client.get(f"{URL}/translations/zh", headers=ann).get_json()
+    assert (current["revision"], current["title"]) == (4, "长三角合作（修订）")
+    # null: "no editor had saved one" — wrong here, so refused too; a bad number names the field.
+    assert (
+        client.put(
+            f"{URL}/translations/zh", json={"title": "x", "revision": None}, headers=ann
+        ).status_code
+        == 409
+    )
+    bad = client.put(f"{URL}/translations/zh", json={"title": "x", "revision": "4"}, headers=ann)
+    assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "revision"
+    # Without a revision the save stands as before (clients that never read it).
+    assert _translate(client, ann, "安的版本").get_json()["revision"] == 5
+
+
+def test_the_first_save_may_say_no_editor_had_saved_one(app, client, newsroom):
+    ann = _headers(app, "Ann Lee")
+    assert client.post("/api/v1/articles", json=article_payload(), headers=ann).status_code == 201
+    first = client.put(
+        f"{URL}/translations/zh", json={"title": TITLES[0], "revision": None}, headers=ann
+    )
+    assert first.status_code == 200 and first.get_json()["revision"] == 1
+    again = client.put(
+        f"{URL}/translations/zh", json={"title": TITLES[1], "revision": None}, headers=ann
+    )
+    assert again.status_code == 409

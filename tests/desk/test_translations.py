@@ -130,6 +130,32 @@ def test_when_the_original_changes_meanwhile_nothing_is_saved_and_nothing_lost(d
     assert translation(desk.app, newsroom)["title"] == "我的译文"
 
 
+def test_when_another_editor_saves_the_translation_meanwhile_nothing_is_lost(desk, newsroom):
+    create_article(desk.app, newsroom)
+    first = form_values(desk.page(PAGE)) | {"title": "第一位编辑的译文"}
+    assert first["translation_revision"] == ""  # no editor had saved one
+    assert desk.post(PAGE, first).status_code == 303
+    mine = form_values(desk.page(PAGE)) | {"title": "我的译文"}
+    assert mine["translation_revision"] == "1"
+    # Another editor saves through the API while this form is open.
+    theirs = desk.client.put(
+        f"/api/v1/articles/{ID}/translations/zh",
+        json={"title": "他们的译文", "revision": 1},
+        headers=newsroom,
+    )
+    assert theirs.status_code == 200
+    response = desk.post(PAGE, mine)
+    assert response.status_code == 409
+    document = html(response)
+    assert document.get_element_by_id("saved-heading") is not None
+    assert document.get_element_by_id("f-title").get("value") == "我的译文"
+    assert translation(desk.app, newsroom)["title"] == "他们的译文"
+    again = form_values(document)
+    assert again["translation_revision"] == "2"
+    assert desk.post(PAGE, again).status_code == 303
+    assert translation(desk.app, newsroom)["title"] == "我的译文"
+
+
 def test_an_invalid_translation_names_the_field(desk, newsroom):
     create_article(desk.app, newsroom)
     response = desk.post(PAGE, form_values(desk.page(PAGE)) | {"title": "   "})

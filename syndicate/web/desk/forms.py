@@ -108,6 +108,17 @@ def revision(form: MultiDict) -> int:
     return number
 
 
+def translation_revision(form: MultiDict) -> int | None:
+    """The editor's translation's revision the form was opened on (empty: none saved yet)."""
+    raw = form.get("translation_revision", "")
+    if raw == "":
+        return None
+    number = strict_int(raw, low=1)
+    if number is None:
+        raise BadRequest("the form lost the translation's revision; reload the page")
+    return number
+
+
 def translation_values(form: MultiDict) -> dict[str, str]:
     names = ("title", "summary", "body_html", "image_caption", "image_alt")
     return {name: form.get(name, "") for name in names}

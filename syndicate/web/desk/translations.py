@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import current_app, flash, g, redirect, request, url_for
 
 from syndicate.editorial import articles
-from syndicate.errors import NotFound, ValidationFailed
+from syndicate.errors import Conflict, NotFound, ValidationFailed
 from syndicate.feed import labels as feed_labels
 from syndicate.languages import CODES, tag
 from syndicate.storage import db
 from syndicate.storage.models import Article
-from syndicate.translation import jobs, service
+from syndicate.translation import history, jobs, service
 from syndicate.web.desk import blueprint, context, forms, labels, rows
 from syndicate.web.desk.context import _, render, signed_in
 
@@ -45,7 +45,8 @@ def _page(article: Article, language: str, values: dict[str, str], status: int =
         updated=rows.when(variant.updated_at) if variant else "",
         values=values,
         revision=article.revision,
-        **{"errors": {}, "original_changed": False, **extra},
+        translation_revision=history.current_revision(db.session(), article, language),
+        **{"errors": {}, "original_changed": False, "translation_changed": False, **extra},
     )
 
 
@@ -70,16 +71,22 @@ def save_translation(public_id: str, language: str):
         return _page(article, language, values, 409, original_changed=True)
     try:
         fields = service.parse_translation(forms.translation_payload(values))
-        service.put_translation(
-            current_app._get_current_object(),
-            db.session(),
-            public_id,
-            language,
-            fields,
-            editor=context.editor().label,
-        )
+        app, session, editor = current_app._get_current_object(), db.session(), context.editor()
+        if "translation_revision" in request.form:
+            # The editor's translation this form was opened on: another save since is a 409.
+            seen = forms.translation_revision(request.form)
+            history.save_translation(
+                app, session, public_id, language, fields, expected_revision=seen,
+                editor=editor.label,
+            )  # fmt: skip
+        else:  # a form from before the field existed (open in a tab across a deploy)
+            service.put_translation(app, session, public_id, language, fields, editor=editor.label)
     except ValidationFailed as exc:
         return _page(article, language, values, 422, errors=forms.field_errors(exc.errors))
+    except Conflict:
+        db.session().rollback()
+        article = _article_and_language(public_id, language)
+        return _page(article, language, values, 409, translation_changed=True)
     name = feed_labels.language_name(g.language, language)
     flash(_("The %(language)s translation is saved as the editor's.", language=name), "success")
     return redirect(url_for("desk.edit_translation", public_id=public_id, language=language), 303)

@@ -18,16 +18,15 @@ from syndicate.cli.appcontext import app_context
     default=1,
     show_default=True,
     type=click.IntRange(0, 16),
-    help="Publisher threads rendering dirty documents from the outbox (0: none).",
+    help="Publisher threads rendering dirty documents from the outbox, in a child process "
+    "(0: none).",
 )
 def worker(threads: int, publishers: int) -> None:
     """Run translation jobs from the queue (SYNDICATE_QUEUE_URL), publish changed feeds and
     publish scheduled articles when their time comes, until stopped."""
-    import threading
-
     from syndicate.editorial import schedule
     from syndicate.errors import SyndicateError
-    from syndicate.publication import publisher, sitemaps
+    from syndicate.publication import process, sitemaps
     from syndicate.translation.worker import WorkerError, run
 
     with app_context() as app:
@@ -38,15 +37,9 @@ def worker(threads: int, publishers: int) -> None:
             for handler in syndicate_logger.handlers:
                 huey_logger.addHandler(handler)
             huey_logger.setLevel(max(syndicate_logger.level, logging.WARNING))
-        stop = threading.Event()
-        # Publishing runs beside translation, never behind it: a long job must not hold feeds.
-        for number in range(publishers):
-            threading.Thread(
-                target=publisher.for_app(app).run_forever,
-                args=(stop,),
-                name=f"publisher-{number}",
-                daemon=True,
-            ).start()
+        # Publishing runs beside translation, never behind it (a long job must not hold
+        # feeds), and in a process of its own (see ``syndicate.publication.process``).
+        publishing = process.Publishers(publishers).start() if publishers else None
         # Scheduled articles go live from here: the one process every deployment runs beside
         # the web workers (``syndicate serve`` starts it); so does the news sitemap's window.
         scheduler = schedule.start(app, rounds=[sitemaps.NewsWindow(app)])
@@ -55,5 +48,6 @@ def worker(threads: int, publishers: int) -> None:
         except (WorkerError, SyndicateError) as exc:
             raise click.ClickException(str(exc)) from None
         finally:
-            stop.set()
+            if publishing is not None:
+                publishing.stop()
             scheduler.stop()

@@ -140,11 +140,14 @@ class Publisher:
 
     def _changes(self, session, out: render.Output):
         """The documents whose bytes differ from the stored ones (one per path: the last
-        rendered), and the live ones to remove."""
+        rendered), compressed, and the live ones to remove."""
         latest = {d.path: d for d in out.documents}
         stored = documents.etags(session, [*latest, *out.removed])
         changed = sorted(
-            (d for d in latest.values() if stored.get(d.path) != d.etag), key=lambda d: d.path
+            # Compressed only now: many renders find the stored bytes (the feed in the other
+            # language, an archive page the change did not reach).
+            (render.with_codings(d) for d in latest.values() if stored.get(d.path) != d.etag),
+            key=lambda d: d.path,
         )
         removing = sorted(p for p in set(out.removed) if stored.get(p) and p not in latest)
         return changed, removing

@@ -4,7 +4,7 @@ Last-Modified taken from the content). Reads the database, writes nothing but ar
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from flask import Flask
@@ -32,16 +32,23 @@ def etag(data: bytes) -> str:
 
 
 def rendered(path: str, media_type: str, data: bytes, updated: datetime) -> documents.Rendered:
-    compressed = files.compress(data)
+    """A rendered document, not compressed yet (``with_codings``): a render that finds the
+    stored bytes unchanged is not worth compressing."""
     return documents.Rendered(
         path=path,
         media_type=media_type,
         body=data,
-        body_gzip=compressed["gzip"],
-        body_br=compressed["br"],
+        body_gzip=b"",
+        body_br=b"",
         etag=etag(data),
         last_modified=updated.astimezone(UTC).replace(microsecond=0),
     )
+
+
+def with_codings(document: documents.Rendered) -> documents.Rendered:
+    """``document`` with its gzip and brotli bodies, to be stored."""
+    compressed = files.compress(document.body)
+    return replace(document, body_gzip=compressed["gzip"], body_br=compressed["br"])
 
 
 @dataclass
@@ -59,6 +66,8 @@ class Renderer:
         self.settings = build.FeedSettings.of(app.config)
         self.prerender = app.config["SYNDICATE_PRERENDER_PAGES"]
         self.sitemaps = sitemaps.Sitemaps(app)
+        #: Archive pages rendered in the current batch (``target``); none before the first.
+        self._seen: set = set()
 
     def target(self, session: Session, target: str, seen: set | None = None) -> Output:
         """Render what ``target`` names. ``seen``: archive pages rendered earlier in the same
@@ -84,9 +93,9 @@ class Renderer:
             starts = archive_store.starts(session, language, section)
             number = archive_store.page_of(starts, position)
             if number is not None:
-                self._archive(
-                    session, language, section, number, out, explicit=False, starts=starts
-                )
+                # Through the outbox, so that a burst of changes to one archive page (the
+                # translations of its articles) coalesces like page 1's.
+                out.follow.append(targets.archive(language, section, number))
         else:
             raise ValueError(f"unknown publication target {target!r}")
         return out

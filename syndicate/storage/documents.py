@@ -143,6 +143,9 @@ def store(session: Session, documents: Sequence[Rendered], generation: int) -> N
     order for every publisher). One upsert: the stored bodies are never read back."""
     if not documents:
         return
+    for doc in documents:
+        if not (doc.body_gzip and doc.body_br):  # even an empty body compresses to bytes
+            raise ValueError(f"{doc.path}: stored without its compressed bodies")
     session.flush()
     now = utcnow()
     rows = [

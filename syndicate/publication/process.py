@@ -3,8 +3,9 @@
 Rendering feeds is CPU work in Python. Beside translation in one process it takes turns with the
 translation thread for the interpreter lock: a render holds it for milliseconds at a time, and
 the translation thread needs it between model calls (tokenizing, rebuilding HTML, storing), so
-both slowed down (200 translated articles: 2.7x the model's own time with the publisher as a
-thread, 2.1x with it in a child process, ``make bench-hosts``). The worker therefore starts its
+both slowed down (200 translated articles by one worker, ``make bench-hosts``: 2.7x the
+model's own time with the publisher as a thread, 2.1x with it in a child process, measured
+back to back). The worker therefore starts its
 publishers in a child process (``multiprocessing`` spawn: a fresh interpreter that never
 imports the model), starts it again if it dies, and stops it when it stops; the child stops by
 itself when the worker dies (``PR_SET_PDEATHSIG`` on Linux, and a watch of its parent).

@@ -50,3 +50,22 @@ def count_queries(app):
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+def edit_title(client, headers, public_id: str, title: str) -> None:
+    """Change an article's title through the API (with its revision, as editors do)."""
+    article = client.get(f"/api/v1/articles/{public_id}", headers=headers).get_json()
+    response = client.patch(
+        f"/api/v1/articles/{public_id}",
+        headers=headers,
+        json={"title": title, "revision": article["revision"]},
+    )
+    assert response.status_code == 200, response.get_json()
+
+
+def any_published(client, headers, section: str = "business") -> str:
+    """The public id of a published English article of ``section``."""
+    listing = client.get(
+        f"/api/v1/articles?section={section}&status=published&language=en", headers=headers
+    ).get_json()
+    return listing["items"][0]["id"]

@@ -22,6 +22,8 @@ from syndicate.publication import files, mirror, notify, publisher
 from syndicate.storage import db, documents, outbox
 from syndicate.storage.models import OutboxEntry, utcnow
 from tests.conftest import _token, make_app
+from tests.publication.conftest import any_published as _any_published
+from tests.publication.conftest import edit_title as _edit
 
 
 @pytest.fixture
@@ -44,23 +46,6 @@ def queued_app(tmp_path, database_url):
 def _waiting(app) -> list[str]:
     with db.database(app).session() as session:
         return sorted(t for (t,) in session.query(OutboxEntry.target).all())
-
-
-def _edit(client, headers, public_id, title):
-    article = client.get(f"/api/v1/articles/{public_id}", headers=headers).get_json()
-    response = client.patch(
-        f"/api/v1/articles/{public_id}",
-        headers=headers,
-        json={"title": title, "revision": article["revision"]},
-    )
-    assert response.status_code == 200, response.get_json()
-
-
-def _any_published(client, headers, section="business"):
-    listing = client.get(
-        f"/api/v1/articles?section={section}&status=published&language=en", headers=headers
-    ).get_json()
-    return listing["items"][0]["id"]
 
 
 def test_an_edit_commits_its_outbox_entries_and_answers_before_any_render(queued_app):

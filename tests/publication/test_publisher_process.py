@@ -22,6 +22,8 @@ from syndicate.storage import db, documents, outbox
 from syndicate.storage.models import OutboxEntry
 from tests.conftest import _token, make_app
 from tests.hardening import processes
+from tests.publication.conftest import any_published
+from tests.publication.conftest import edit_title as _edit
 
 
 def _queued_app(tmp_path: Path, database_url: str, **settings):
@@ -39,16 +41,6 @@ def _queued_app(tmp_path: Path, database_url: str, **settings):
     )
 
 
-def _edit(client, headers, public_id: str, title: str) -> None:
-    article = client.get(f"/api/v1/articles/{public_id}", headers=headers).get_json()
-    response = client.patch(
-        f"/api/v1/articles/{public_id}",
-        headers=headers,
-        json={"title": title, "revision": article["revision"]},
-    )
-    assert response.status_code == 200, response.get_json()
-
-
 def _waiting(app) -> list[str]:
     with db.database(app).session() as session:
         return sorted(t for (t,) in session.query(OutboxEntry.target).all())
@@ -61,10 +53,7 @@ def test_only_changed_documents_are_compressed_and_stored(tmp_path, sqlite_url, 
     monkeypatch.setattr(files, "compress", lambda data: compressed.append(len(data)) or real(data))
     client = app.test_client()
     editor = {"Authorization": f"Bearer {_token(app, 'editor')}"}
-    listing = client.get(
-        "/api/v1/articles?section=business&status=published&language=en", headers=editor
-    ).get_json()
-    _edit(client, editor, listing["items"][0]["id"], "Compressed once")
+    _edit(client, editor, any_published(client, editor), "Compressed once")
     pub = publisher.for_app(app)
     report = pub.drain()
     assert report.stored and len(compressed) == len(report.stored) < report.rendered
@@ -137,28 +126,30 @@ def _published_title(app, title: str) -> bool:
         return document is not None and title.encode() in document.body
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
-def test_the_worker_publishes_from_a_child_process_that_dies_with_it(tmp_path, sqlite_url):
-    app = _queued_app(tmp_path, sqlite_url)
-    env = processes.app_env(
+def _worker_env(tmp_path: Path, database_url: str, app) -> dict[str, str]:
+    """The settings of a worker publishing what ``app`` changes."""
+    return processes.app_env(
         tmp_path,
-        sqlite_url,
+        database_url,
         AUTO_TRANSLATE="false",
         FEEDS_DIR=app.config["SYNDICATE_FEEDS_DIR"],
         INSTANCE_PATH=app.config["SYNDICATE_INSTANCE_PATH"],
         QUEUE_URL=app.config["SYNDICATE_QUEUE_URL"],
     )
-    worker = processes.worker(env, tmp_path / "worker.log")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_the_worker_publishes_from_a_child_process_that_dies_with_it(tmp_path, sqlite_url):
+    app = _queued_app(tmp_path, sqlite_url)
+    worker = processes.worker(_worker_env(tmp_path, sqlite_url, app), tmp_path / "worker.log")
+    child: list[int] | None = None
     try:
         child = processes.wait_for(lambda: _children(worker.proc.pid), timeout=30)
         assert child and len(child) == 1, worker.output()[-3000:]
         client = app.test_client()
         editor = {"Authorization": f"Bearer {_token(app, 'editor')}"}
-        listing = client.get(
-            "/api/v1/articles?section=business&status=published&language=en", headers=editor
-        ).get_json()
-        _edit(client, editor, listing["items"][0]["id"], "Rendered by the child")
+        _edit(client, editor, any_published(client, editor), "Rendered by the child")
         assert processes.wait_for(lambda: _published_title(app, "Rendered by the child"), 30), (
             worker.output()[-3000:]
         )
@@ -181,14 +172,7 @@ def test_publishers_that_die_are_started_again_and_stop_with_the_worker(
     tmp_path, sqlite_url, monkeypatch
 ):
     app = _queued_app(tmp_path, sqlite_url)
-    for key, value in processes.app_env(
-        tmp_path,
-        sqlite_url,
-        AUTO_TRANSLATE="false",
-        FEEDS_DIR=app.config["SYNDICATE_FEEDS_DIR"],
-        INSTANCE_PATH=app.config["SYNDICATE_INSTANCE_PATH"],
-        QUEUE_URL=app.config["SYNDICATE_QUEUE_URL"],
-    ).items():
+    for key, value in _worker_env(tmp_path, sqlite_url, app).items():
         if key.startswith("SYNDICATE_"):
             monkeypatch.setenv(key, value)
     publishers = Publishers(1).start()
@@ -202,10 +186,7 @@ def test_publishers_that_die_are_started_again_and_stop_with_the_worker(
         assert publishers.process.pid != first.pid
         client = app.test_client()
         editor = {"Authorization": f"Bearer {_token(app, 'editor')}"}
-        listing = client.get(
-            "/api/v1/articles?section=business&status=published&language=en", headers=editor
-        ).get_json()
-        _edit(client, editor, listing["items"][0]["id"], "Rendered after a restart")
+        _edit(client, editor, any_published(client, editor), "Rendered after a restart")
         assert processes.wait_for(
             lambda: _published_title(app, "Rendered after a restart"), timeout=30
         )

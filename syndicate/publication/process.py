@@ -5,10 +5,10 @@ translation thread for the interpreter lock: a render holds it for milliseconds 
 the translation thread needs it between model calls (tokenizing, rebuilding HTML, storing), so
 both slowed down (200 translated articles by one worker, ``make bench-hosts``: 2.7x the
 model's own time with the publisher as a thread, 2.1x with it in a child process, measured
-back to back). The worker therefore starts its
-publishers in a child process (``multiprocessing`` spawn: a fresh interpreter that never
-imports the model), starts it again if it dies, and stops it when it stops; the child stops by
-itself when the worker dies (``PR_SET_PDEATHSIG`` on Linux, and a watch of its parent).
+back to back). The worker therefore starts its publishers in a child process
+(``multiprocessing`` spawn: a fresh interpreter that never imports the model), starts it again
+if it dies, and stops it when it stops; the child stops by itself when the worker dies
+(``PR_SET_PDEATHSIG`` on Linux, and a watch of its parent).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 log = logging.getLogger(__name__)
 #: Seconds between looks at the child (restart) and, in the child, at the parent.
@@ -36,6 +37,7 @@ class Publishers:
         self.threads = threads
         self.process: multiprocessing.process.BaseProcess | None = None
         self.started = 0
+        self._spawned_at = 0.0
         self._stop = threading.Event()
         self._watch: threading.Thread | None = None
 
@@ -54,6 +56,7 @@ class Publishers:
             daemon=True,
         )
         self.process.start()
+        self._spawned_at = time.monotonic()
         self.started += 1
         log.info("publishers: %d thread(s) in process %s", self.threads, self.process.pid)
 
@@ -63,6 +66,8 @@ class Publishers:
             process = self.process
             if process is None or process.is_alive():
                 continue
+            if time.monotonic() - self._spawned_at > MAX_RESTART_DELAY:
+                delay = 1.0  # it ran a good while: a death now is not a crash loop
             log.error("publishers: process %s ended (%s); starting again in %.0f s",
                       process.pid, process.exitcode, delay)  # fmt: skip
             if self._stop.wait(delay):

@@ -73,9 +73,9 @@ def publish(no_wait: bool) -> None:
 @click.option("--once", is_flag=True, help="Bring the folder up to date, then exit.")
 def mirror(once: bool) -> None:
     """Keep this host's publication folder (SYNDICATE_FEEDS_DIR) in step with the database."""
-    import signal
     import threading
 
+    from syndicate import stopping
     from syndicate.publication import mirror as folder
 
     with app_context() as app:
@@ -85,10 +85,8 @@ def mirror(once: bool) -> None:
         click.echo(f"{copy.root} at generation {report.generation}", err=True)
         if once:
             return
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        signal.signal(signal.SIGINT, lambda *_: stop.set())
-        copy.follow(stop)
+        stopping.take_stop_signals()  # before the follower's threads: they inherit the mask
+        stopping.run_until_stopped({"mirror": copy.follow}, threading.Event())
 
 
 @click.command("import")

@@ -92,7 +92,9 @@ class Publishers:
 
 def _die_with_parent(parent: int, stop: threading.Event) -> None:
     if sys.platform.startswith("linux"):
-        # The kernel sends SIGTERM the moment the parent dies, even by SIGKILL.
+        # The kernel sends SIGTERM the moment the parent dies, even by SIGKILL (strictly: when
+        # the parent's thread that started this child ends; ``start`` is called by the worker's
+        # main thread, restarts by the supervising thread, and both live until ``stop``).
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
@@ -108,26 +110,15 @@ def _die_with_parent(parent: int, stop: threading.Event) -> None:
 def run_child(threads: int, parent: int) -> None:
     """The child: an app of its own (the same ``SYNDICATE_*`` settings), ``threads``
     publishers until SIGTERM/SIGINT or the worker's death."""
-    from syndicate import create_app
+    from syndicate import create_app, stopping
     from syndicate.publication import publisher
 
+    stopping.take_stop_signals()  # before any thread starts: they inherit the mask
     stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda _signum, _frame: stop.set())
     _die_with_parent(parent, stop)
     app = create_app()
     with app.app_context():
-        workers = [
-            threading.Thread(
-                target=publisher.for_app(app).run_forever,
-                args=(stop,),
-                name=f"publisher-{number}",
-                daemon=True,
-            )
-            for number in range(threads)
-        ]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            while worker.is_alive():  # short joins: the signal handlers run in this thread
-                worker.join(WATCH_INTERVAL)
+        run = publisher.for_app(app).run_forever
+        stopping.run_until_stopped(
+            {f"publisher-{number}": run for number in range(threads)}, stop, WATCH_INTERVAL
+        )

@@ -218,6 +218,17 @@ SETTINGS: tuple[Setting, ...] = (
         lambda v: None if 2 <= v <= 50_000 else "must be between 2 and 50000",
     ),
     Setting(
+        "SITEMAP_DELAY",
+        10.0,
+        float,
+        "Seconds a change waits before the sitemaps it touches are rendered again, gathering "
+        "the changes that follow: crawlers read sitemaps far less often than readers poll "
+        "feeds, and a 2,000-article `sitemap.xml` costs more to render than the feeds a "
+        "change touches, so a burst of edits or translations renders it once per interval "
+        "rather than once per change (0: at once). Feeds never wait.",
+        lambda v: None if 0 <= v <= 60 else "must be between 0 and 60",
+    ),
+    Setting(
         "ARCHIVE_MAX_AGE",
         86400,
         int,

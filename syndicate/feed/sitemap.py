@@ -48,8 +48,10 @@ from syndicate.feed.edition import Edition, ready_variant
 from syndicate.feed.urls import ALL, section_url
 from syndicate.feed.xml_text import strip_illegal
 from syndicate.languages import CODES, tag
+from syndicate.storage import article_index
 from syndicate.storage import articles as article_store
 from syndicate.storage import sections as section_store
+from syndicate.storage.article_index import IndexedArticle
 from syndicate.storage.models import Article
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -205,7 +207,7 @@ def section_pages(session: Session, base_url: str) -> list[PageUrl]:
     return pages
 
 
-def _own_pages(article: Article, base_url: str) -> list[tuple[str, Edition]]:
+def _own_pages(article: Article | IndexedArticle, base_url: str) -> list[tuple[str, Edition]]:
     """``(url, edition)`` of the article's pages that are canonical: one per language it is
     written or translated in, except an original whose canonical URL is on another site."""
     pages = []
@@ -223,8 +225,8 @@ def _own_pages(article: Article, base_url: str) -> list[tuple[str, Edition]]:
 
 def _article_pages(
     session: Session, base_url: str, ids: tuple[int, int] | None
-) -> Iterator[tuple[Article, list[PageUrl]]]:
-    for article in article_store.iter_published(session, ids=ids):
+) -> Iterator[tuple[IndexedArticle, list[PageUrl]]]:
+    for article in article_index.iter_published(session, ids=ids):
         pages = _own_pages(article, base_url)
         versions = tuple((edition.text_tag, url) for url, edition in pages)
         alternates = versions if len(versions) > 1 else ()

@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
         sessions,
         lambda session: notify.announce(app, session, notify.OUTBOX_CHANNEL),
         block_size=sitemap.block_size(sitemaps.max_urls(app.config)),
+        gather=targets.gathering(app.config),
     )
     if app.config["SYNDICATE_QUEUE_URL"].startswith("memory:"):
         event.listen(sessions, "after_commit", lambda session: _settle(app, session))

@@ -49,6 +49,7 @@ class Publisher:
         self.app = app
         self.renderer = render.Renderer(app)
         self.lease = float(app.config["SYNDICATE_PUBLISH_LEASE"])
+        self.gather = targets.gathering(app.config)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         #: Documents rendered by this process (tests assert that requests never render).
         self.renders = 0
@@ -64,11 +65,14 @@ class Publisher:
         with self.app.app_context(), self.database.session() as session:
             outbox.mark(session, targets.everything(session))
 
-    def run_once(self, report: Report | None = None) -> int:
-        """Claim a batch, render each target, store the batch; returns how many it took."""
+    def run_once(self, report: Report | None = None, *, gathering: bool = False) -> int:
+        """Claim a batch, render each target, store the batch; returns how many it took
+        (``gathering``: targets still gathering changes too)."""
         report = report if report is not None else Report()
         with self.database.session() as session:
-            claims = outbox.claim(session, self.owner, limit=BATCH, lease=self.lease)
+            claims = outbox.claim(
+                session, self.owner, limit=BATCH, lease=self.lease, gathering=gathering
+            )
         if not claims:
             return 0
         done: list[tuple[outbox.Claim, render.Output]] = []
@@ -129,7 +133,9 @@ class Publisher:
         if merged.follow:
             outbox.mark(session, targets.with_priority(merged.follow))
         for claim, _out in sorted(kept, key=lambda pair: pair[0].target):
-            outbox.finish(session, claim, self.owner)
+            # Marked again while it rendered: it gathers changes again before the next render.
+            gather = self.gather.get(targets.PRIORITY[claim.target.split(":", 1)[0]], 0)
+            outbox.finish(session, claim, self.owner, gather=gather)
         if changed or removed:
             # Last: the generation row stays locked until this transaction commits.
             generation = documents.next_generation(session)
@@ -169,14 +175,15 @@ class Publisher:
             log.warning("publisher: could not release %s", claim.target)
 
     def drain(self, *, timeout: float | None = None) -> Report:
-        """Publish until nothing claimable is left (or ``timeout`` seconds passed)."""
+        """Publish everything dirty, in this process, until nothing is left (or ``timeout``
+        seconds passed): targets still gathering changes too (a drain is asked for now)."""
         report = Report()
         started = time.monotonic()
         if getattr(self._draining, "active", False):
             return report  # a commit made while draining: this drain's loop picks it up
         self._draining.active = True
         try:
-            while self.run_once(report):
+            while self.run_once(report, gathering=True):
                 if timeout is not None and time.monotonic() - started > timeout:
                     break
         finally:

@@ -203,14 +203,21 @@ def resolve(
     return with_priority(found)
 
 
+def gathering(config) -> dict[int, float]:
+    """Seconds a newly dirty target waits for more changes, by priority: the sitemaps'
+    ``SYNDICATE_SITEMAP_DELAY`` (``outbox.mark``)."""
+    return {PRIORITY["sitemap"]: float(config["SYNDICATE_SITEMAP_DELAY"])}
+
+
 def watch(
     sessionmaker,
     on_marked: Callable[[Session], None],
     *,
     block_size: int = sitemap.block_size(sitemap.MAX_URLS),
+    gather: dict[int, float] | None = None,
 ) -> None:
     """Hook ``sessionmaker``'s sessions; ``on_marked(session)`` runs in the transaction after
-    targets were written (to NOTIFY publishers)."""
+    targets were written (to NOTIFY publishers). ``gather``: see ``outbox.mark``."""
 
     def before_commit(session: Session) -> None:
         session.flush()  # what is still pending is part of this commit: note it first
@@ -219,7 +226,7 @@ def watch(
             return
         targets = resolve(session, pending, block_size=block_size)
         if targets:
-            outbox.mark(session, targets)
+            outbox.mark(session, targets, gather=gather)
             session.info["syndicate.publication.marked"] = True
             on_marked(session)
 

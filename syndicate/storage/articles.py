@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -285,19 +285,6 @@ def _index_query():
         ArticleVariant.updated_at,
     )
     return select(Article).where(Article.status == "published").options(variants)
-
-
-def iter_published(
-    session: Session, *, chunk: int = 1000, ids: tuple[int, int] | None = None
-) -> Iterator[Article]:
-    """Every published article (with ``ids``, those whose id is in ``[first, last]``: one
-    sitemap file), oldest first, read ``chunk`` rows at a time (sitemaps of a 100,000-article
-    site do not hold them all in memory)."""
-    query = _index_query()
-    if ids is not None:
-        query = query.where(Article.id.between(*ids))
-    query = query.order_by(Article.published_at, Article.id)
-    yield from session.scalars(query.execution_options(yield_per=chunk))
 
 
 def count_published(session: Session) -> int:

@@ -9,7 +9,7 @@ again while it was being rendered (its ``version`` moved) stays dirty and is ren
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,12 +28,37 @@ class Claim:
     attempts: int
 
 
-def mark(session: Session, targets: Iterable[tuple[str, int]]) -> int:
-    """Record ``(target, priority)`` pairs as dirty; a target already waiting is bumped."""
-    rows = [
-        {"target": t, "priority": p, "version": 1, "dirtied_at": utcnow(), "attempts": 0}
-        for t, p in sorted(set(targets))
-    ]
+#: ``claimed_by`` of a target that gathers changes before it is rendered (``mark``'s
+#: ``gather``): claimable once ``claimed_until`` has passed, or at once by a drain.
+GATHERING = "gathering"
+
+
+def mark(
+    session: Session,
+    targets: Iterable[tuple[str, int]],
+    *,
+    gather: Mapping[int, float] | None = None,
+) -> int:
+    """Record ``(target, priority)`` pairs as dirty; a target already waiting is bumped.
+
+    ``gather``: seconds, by priority, that a target newly dirty waits for more changes before
+    publishers may claim it (a target already waiting keeps its time): what is read rarely
+    (sitemaps) is rendered once per burst of changes, not once per change."""
+    now = utcnow()
+    rows = []
+    for t, p in sorted(set(targets)):
+        wait = (gather or {}).get(p, 0)
+        rows.append(
+            {
+                "target": t,
+                "priority": p,
+                "version": 1,
+                "dirtied_at": now,
+                "attempts": 0,
+                "claimed_by": GATHERING if wait > 0 else None,
+                "claimed_until": now + timedelta(seconds=wait) if wait > 0 else None,
+            }
+        )
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
@@ -56,12 +81,18 @@ def _claimable(now: datetime):
     return or_(OutboxEntry.claimed_until.is_(None), OutboxEntry.claimed_until < now)
 
 
-def claim(session: Session, owner: str, *, limit: int, lease: float) -> list[Claim]:
-    """Take up to ``limit`` dirty targets, most urgent first, for ``lease`` seconds."""
+def claim(
+    session: Session, owner: str, *, limit: int, lease: float, gathering: bool = False
+) -> list[Claim]:
+    """Take up to ``limit`` dirty targets, most urgent first, for ``lease`` seconds
+    (``gathering``: also those still gathering changes)."""
     now = utcnow()
+    claimable = _claimable(now)
+    if gathering:
+        claimable = or_(claimable, OutboxEntry.claimed_by == GATHERING)
     candidates = (
         select(OutboxEntry.id)
-        .where(_claimable(now))
+        .where(claimable)
         .order_by(OutboxEntry.priority, OutboxEntry.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -71,7 +102,7 @@ def claim(session: Session, owner: str, *, limit: int, lease: float) -> list[Cla
         return []
     rows = session.execute(
         update(OutboxEntry)
-        .where(OutboxEntry.id.in_(ids), _claimable(now))
+        .where(OutboxEntry.id.in_(ids), claimable)
         .values(
             claimed_by=owner,
             claimed_until=now + timedelta(seconds=lease),
@@ -93,9 +124,10 @@ def owned(session: Session, ids: list[int], owner: str) -> set[int]:
     )
 
 
-def finish(session: Session, claim: Claim, owner: str) -> bool:
+def finish(session: Session, claim: Claim, owner: str, *, gather: float = 0) -> bool:
     """Done with ``claim``: remove it, unless it was marked again meanwhile (then release it
-    for the next round). Returns whether it was removed."""
+    for the next round, after ``gather`` seconds of gathering changes). Returns whether it was
+    removed."""
     removed = session.execute(
         delete(OutboxEntry).where(
             OutboxEntry.id == claim.id,
@@ -104,19 +136,28 @@ def finish(session: Session, claim: Claim, owner: str) -> bool:
         )
     ).rowcount
     if not removed:
-        release(session, claim, owner)
+        release(session, claim, owner, retry_in=gather, gathering=True)
     return bool(removed)
 
 
 def release(
-    session: Session, claim: Claim, owner: str, *, error: str | None = None, retry_in: float = 0
+    session: Session,
+    claim: Claim,
+    owner: str,
+    *,
+    error: str | None = None,
+    retry_in: float = 0,
+    gathering: bool = False,
 ) -> None:
+    """Give ``claim`` back, claimable again after ``retry_in`` seconds (a failed target's
+    backoff, or ``gathering`` changes)."""
     until = utcnow() + timedelta(seconds=retry_in) if retry_in > 0 else None
+    waiting = GATHERING if gathering else "backoff"
     session.execute(
         update(OutboxEntry)
         .where(OutboxEntry.id == claim.id, OutboxEntry.claimed_by == owner)
-        # A failed target waits out its backoff as a "claim" of nobody.
-        .values(claimed_by=None if until is None else "backoff", claimed_until=until, error=error)
+        # A target that waits does it as a "claim" of nobody.
+        .values(claimed_by=None if until is None else waiting, claimed_until=until, error=error)
     )
 
 

@@ -9,12 +9,14 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from syndicate import publication
 from syndicate.editorial import demo
 from syndicate.storage import articles as article_store
 from syndicate.storage import db
+from syndicate.storage.models import Article
 from tests.conftest import make_app
 
 BASE = "https://news.example.com"
@@ -73,6 +75,13 @@ def translate(session: Session, public_id: str, language: str, origin: str = "ma
 def session_of(app: Flask) -> Iterator[Session]:
     with app.app_context(), db.database(app).session() as session:
         yield session
+
+
+def published_articles(session: Session) -> list[Article]:
+    """Every published article as ORM objects, oldest first: what sitemaps must list, read
+    independently of the sitemaps' own query."""
+    query = select(Article).where(Article.status == "published")
+    return list(session.scalars(query.order_by(Article.published_at, Article.id)))
 
 
 def load_demo(app: Flask) -> None:

@@ -72,7 +72,7 @@ def test_a_dead_publishers_claim_is_taken_over_and_nothing_is_lost(queued_app):
     editor = {"Authorization": f"Bearer {_token(queued_app, 'editor')}"}
     _edit(client, editor, _any_published(client, editor), "Claimed by a publisher that died")
     with db.database(queued_app).session() as session:
-        dead = outbox.claim(session, "dead-host:1:x", limit=100, lease=60)
+        dead = outbox.claim(session, "dead-host:1:x", limit=100, lease=60, gathering=True)
     assert dead
     survivor = publisher.for_app(queued_app)
     assert survivor.drain().targets == 0  # claimed by someone else, not yet expired
@@ -133,6 +133,12 @@ def test_a_failed_render_is_retried_with_backoff(queued_app, monkeypatch):
     assert _waiting(queued_app) == [] and len(calls) == 2
 
 
+def _wait_until(condition, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def test_publisher_loop_wakes_on_notification(queued_app):
     client = queued_app.test_client()
     editor = {"Authorization": f"Bearer {_token(queued_app, 'editor')}"}
@@ -141,13 +147,60 @@ def test_publisher_loop_wakes_on_notification(queued_app):
     thread.start()
     try:
         _edit(client, editor, _any_published(client, editor), "Woken")
-        deadline = time.monotonic() + 10
-        while _waiting(queued_app) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        # The feeds at once; the sitemap gathers changes for SYNDICATE_SITEMAP_DELAY first.
+        _wait_until(lambda: _waiting(queued_app) == ["sitemap:1"])
+        assert _waiting(queued_app) == ["sitemap:1"]
+        _wait_until(lambda: not _waiting(queued_app), timeout=20)
         assert _waiting(queued_app) == []
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+def test_a_burst_of_changes_renders_the_sitemap_once_per_interval(tmp_path, sqlite_url):
+    app = make_app(tmp_path, sqlite_url, SYNDICATE_QUEUE_URL="memory:")
+    with app.app_context(), db.database(app).session() as session, publication.deferred(app):
+        demo.load(session)
+    db.database(app).dispose()
+    app = make_app(
+        tmp_path,
+        sqlite_url,
+        SYNDICATE_QUEUE_URL=f"sqlite:///{tmp_path / 'queue.db'}",
+        SYNDICATE_AUTO_TRANSLATE=False,
+        SYNDICATE_SITEMAP_DELAY=1.5,
+    )
+    client = app.test_client()
+    editor = {"Authorization": f"Bearer {_token(app, 'editor')}"}
+    public_id = _any_published(client, editor)
+    pub = publisher.for_app(app)
+    rendered: list[str] = []
+    pub.on_stored.append(rendered.extend)
+
+    def sitemap_version() -> int | None:
+        with db.database(app).session() as session:
+            row = session.query(OutboxEntry).filter_by(target="sitemap:1").one_or_none()
+            return None if row is None else row.version
+
+    stop = threading.Event()
+    thread = threading.Thread(target=pub.run_forever, args=(stop,))
+    thread.start()
+    try:
+        started = time.monotonic()
+        for number in range(6):  # a burst, each edit published in its feeds before the next
+            _edit(client, editor, public_id, f"Gathered {number}")
+            _wait_until(lambda: _waiting(app) == ["sitemap:1"])
+        assert sitemap_version() == 6 and "sitemap.xml" not in rendered  # gathered, not yet
+        _wait_until(lambda: sitemap_version() is None)
+        waited = time.monotonic() - started
+        assert sitemap_version() is None and waited >= 1.5
+        assert rendered.count("sitemap.xml") == 1 and rendered.count("en/business.rss") == 6
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    with db.database(app).session() as session:
+        sitemap = documents.get(session, "sitemap.xml")
+        assert sitemap is not None
+    db.database(app).dispose()
 
 
 def test_a_new_folder_catches_up_and_a_damaged_file_is_rewritten(queued_app, tmp_path):

@@ -21,6 +21,7 @@ from syndicate.storage import articles as article_store
 from syndicate.storage import db, documents
 from syndicate.storage.models import OutboxEntry
 from tests.conftest import _token, make_app
+from tests.feeds.conftest import published_articles
 from tests.publication.conftest import count_queries
 from tests.support.factories import article_payload
 
@@ -103,7 +104,7 @@ def _waiting(app) -> set[str]:
 
 def _published_ids(app) -> list[tuple[int, str]]:
     with db.database(app).session() as session:
-        return [(a.id, a.public_id) for a in article_store.iter_published(session)]
+        return [(a.id, a.public_id) for a in published_articles(session)]
 
 
 def test_the_publisher_renders_them_and_a_request_runs_no_query(site_app):

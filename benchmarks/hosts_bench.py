@@ -270,16 +270,22 @@ def _cpu(deployment: Deployment | None) -> dict[str, float]:
 # 3: archives ---------------------------------------------------------------------------------
 
 
-def settled(deployment: Deployment, folders: list[Path], timeout: float = 120) -> None:
-    """Today's design: wait until the outbox is empty and every folder holds the newest
-    generation."""
+def settled(
+    deployment: Deployment, folders: list[Path], timeout: float = 120, *, feeds_only=False
+) -> None:
+    """Today's design: wait until the outbox is empty (``feeds_only``: of everything but the
+    sitemaps and robots.txt, priority 2, which gather changes first) and every folder holds
+    the newest generation."""
     from sqlalchemy import text
 
     engine = database_engine(deployment.database_url)
+    count = "SELECT count(*) FROM publication_outbox" + (
+        " WHERE priority < 2" if feeds_only else ""
+    )
 
     def done() -> bool:
         with engine.connect() as connection:
-            waiting = connection.scalar(text("SELECT count(*) FROM publication_outbox"))
+            waiting = connection.scalar(text(count))
             generation = connection.scalar(text("SELECT generation FROM publication_state"))
         applied = []
         for folder in folders:
@@ -638,15 +644,20 @@ def translation(deployment: Deployment, token: str, workdir: Path, args, log) ->
 
         deploy.wait_for(finished, 1800, "the translations", 0.2)
         translated = time.perf_counter() - started
-        settled(deployment, folders, timeout=600)
+        # Published: in every feed on every host. The sitemaps follow, after gathering the
+        # burst's changes (SYNDICATE_SITEMAP_DELAY; at once in designs without it).
+        settled(deployment, folders, timeout=600, feeds_only=True)
         total = time.perf_counter() - started
         cpu = {k: round(v - cpu_before.get(k, 0.0), 1) for k, v in _cpu(deployment).items()}
+        settled(deployment, folders, timeout=600)
+        everything = time.perf_counter() - started
         alone = results["engine_alone"]["seconds"]
         results["workers"][workers] = {
             "created": len(created),
             "api_seconds": round(api_done, 1),
             "translated_seconds": round(translated, 1),
             "published_on_every_host_seconds": round(total, 1),
+            "sitemaps_too_seconds": round(everything, 1),
             "x_engine_alone": round(total / alone, 2) if alone else None,
             # Where the cores went (workers: translating and publishing; hosts: API, mirrors).
             "cpu_seconds": cpu,

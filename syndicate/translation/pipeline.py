@@ -58,6 +58,32 @@ class MemoryCache:
         return len(self.data)
 
 
+class JobCache:
+    """One job's view of a ``TranslationCache``: what it looked up (found or not) or translated
+    is remembered for the job, so its later lookups of the same segments go nowhere. A job
+    asks for its segments three times (which the model must translate, each batch before the
+    model, then every field to rebuild it): against the database that was three round trips
+    where one does."""
+
+    def __init__(self, backing: TranslationCache):
+        self.backing = backing
+        self.known: dict[CacheKey, str] = {}
+        self.absent: set[CacheKey] = set()
+
+    def get_many(self, keys: Sequence[CacheKey]) -> dict[CacheKey, str]:
+        ask = [k for k in dict.fromkeys(keys) if k not in self.known and k not in self.absent]
+        if ask:
+            found = self.backing.get_many(ask)
+            self.known.update(found)
+            self.absent.update(k for k in ask if k not in found)
+        return {k: self.known[k] for k in keys if k in self.known}
+
+    def put_many(self, items: Mapping[CacheKey, str]) -> None:
+        self.backing.put_many(items)
+        self.known.update(items)
+        self.absent.difference_update(items)
+
+
 class SegmentEngine(Protocol):
     def translate_segments(self, texts: list[str], src: str, tgt: str) -> list[str]: ...
 

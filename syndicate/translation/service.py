@@ -149,11 +149,15 @@ def translate_job(app: Flask, job_id: int, worker: str) -> Outcome:
         source = decision
         terms = glossary_store.direction_terms(session, source.src, source.tgt)
 
-    from syndicate.translation.pipeline import Translator
+    from syndicate.translation.pipeline import JobCache, Translator
 
     glossary = Glossary(terms, source.src)
     translator = Translator(
-        engine, source.src, source.tgt, glossary=glossary, cache=TranslationMemory(database)
+        engine,
+        source.src,
+        source.tgt,
+        glossary=glossary,
+        cache=JobCache(TranslationMemory(database)),
     )
     lease = timedelta(seconds=app.config["SYNDICATE_TRANSLATION_LEASE"])
     test_delay = app.config["SYNDICATE_TRANSLATION_TEST_DELAY"]

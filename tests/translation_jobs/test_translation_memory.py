@@ -49,3 +49,37 @@ def test_the_pipeline_uses_it(app, packages_dir):
     edited = Translator(engine, "en", "zh", glossary={"Hongqiao": "虹桥枢纽"}, cache=memory)
     assert edited.translate_text("Hongqiao opens. Trains run.") == "虹桥枢纽 OPENS。TRAINS RUN。"
     assert engine.segments_translated == 3
+
+
+def test_a_job_looks_its_segments_up_once(app, packages_dir):
+    """A job asks for its segments three times (what the model must translate, each batch
+    before the model, every field to rebuild it); ``JobCache`` sends one query of them to the
+    database and remembers what it found, did not find and translated."""
+    from syndicate.translation.engine import Engine
+    from syndicate.translation.pipeline import JobCache
+    from syndicate.translation.service import translate_fields
+
+    engine = Engine(packages_dir)
+    memory = store.TranslationMemory(db.database(app))
+    calls: list[tuple[str, int]] = []
+    get_many, put_many = memory.get_many, memory.put_many
+    memory.get_many = lambda keys: calls.append(("get", len(keys))) or get_many(keys)
+    memory.put_many = lambda items: calls.append(("put", len(items))) or put_many(items)
+    fields = {
+        "title": "Hongqiao opens.",
+        "summary": "Trains run. Hongqiao opens.",
+        "body_html": "<p>Trains run every day.</p><p>Hongqiao <em>opens</em> again.</p>",
+    }
+
+    def job() -> dict[str, str]:
+        translator = Translator(engine, "en", "zh", cache=JobCache(memory))
+        return translate_fields(translator, fields, batch_size=2)
+
+    first = job()
+    assert calls[0] == ("get", 4) and [c[0] for c in calls[1:]] == ["put", "put"]
+    assert engine.segments_translated == 4  # in two batches, each stored as it came
+    calls.clear()
+    assert job() == first
+    assert calls == [("get", 4)] and engine.segments_translated == 4  # all from the memory
+    plain = Translator(engine, "en", "zh", cache=memory)  # the database alone: same text
+    assert translate_fields(plain, fields, batch_size=2) == first

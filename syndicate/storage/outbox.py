@@ -136,6 +136,14 @@ def finish(session: Session, claim: Claim, owner: str, *, gather: float = 0) -> 
         )
     ).rowcount
     if not removed:
+        # What waits now is what changed during the render: the change before it is published.
+        # (Left as it was, a target marked during each of its renders would look older and
+        # older under a steady stream of changes, and /healthz would call the outbox stuck.)
+        session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id == claim.id, OutboxEntry.claimed_by == owner)
+            .values(dirtied_at=utcnow())
+        )
         release(session, claim, owner, retry_in=gather, gathering=True)
     return bool(removed)
 

@@ -254,6 +254,34 @@ def test_a_full_disk_leaves_every_coding_of_the_old_version(tmp_path):
     assert [p.name for p in (root / "en").iterdir() if p.name.startswith(".")] == []
 
 
+def test_a_target_marked_during_its_render_waits_again_as_a_new_change(queued_app):
+    database = db.database(queued_app)
+    with database.session() as session:
+        outbox.mark(session, [("sitemap:1", 2), ("current:en:all", 0)])
+        session.execute(update(OutboxEntry).values(dirtied_at=utcnow() - timedelta(hours=1)))
+    with database.session() as session:
+        claims = outbox.claim(session, "me:1:x", limit=10, lease=60)
+    assert [c.target for c in claims] == ["current:en:all", "sitemap:1"]
+    with database.session() as session:  # both changed again while they rendered
+        outbox.mark(session, [("sitemap:1", 2), ("current:en:all", 0)], gather={2: 30.0})
+    with database.session() as session:
+        page, sitemap = claims
+        assert not outbox.finish(session, page, "me:1:x")
+        assert not outbox.finish(session, sitemap, "me:1:x", gather=30.0)
+    with database.session() as session:
+        rows = {r.target: r for r in session.query(OutboxEntry)}
+        # Not an hour old (that render published it): as old as the change made meanwhile.
+        assert all(utcnow() - r.dirtied_at < timedelta(minutes=1) for r in rows.values())
+        assert rows["current:en:all"].claimed_by is None  # at once
+        assert rows["sitemap:1"].claimed_by == outbox.GATHERING  # after gathering again
+        assert rows["sitemap:1"].claimed_until > utcnow() + timedelta(seconds=20)
+        again = outbox.claim(session, "me:1:x", limit=10, lease=60)
+        assert [c.target for c in again] == ["current:en:all"]
+        session.rollback()
+        drained = outbox.claim(session, "me:1:x", limit=10, lease=60, gathering=True)
+        assert sorted(c.target for c in drained) == ["current:en:all", "sitemap:1"]
+
+
 def test_healthz_reports_a_folder_behind_and_a_backlog(queued_app):
     client = queued_app.test_client()
     publisher.for_app(queued_app).drain()

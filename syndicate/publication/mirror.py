@@ -70,7 +70,7 @@ class Mirror:
 
     # Applying documents --------------------------------------------------------------------
 
-    def apply(self, document: PublishedDocument) -> bool:
+    def apply(self, document: PublishedDocument | documents.Copy) -> bool:
         """Write (or remove) one document's files; whether anything changed on disk."""
         if document.deleted:
             return files.remove(self.root, document.path)

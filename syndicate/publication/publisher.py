@@ -33,6 +33,11 @@ BATCH = 16
 #: page 1 of a feed, claimed first, reaches the hosts without waiting for 15 other renders.
 FLUSH_AFTER = 0.15
 MAX_RETRY_DELAY = 300.0
+#: Seconds a target marked again while it rendered waits before its next render. The first
+#: change after a quiet spell is rendered at once; a feed every edit touches (``all``, under a
+#: stream of edits or translations) is then rendered about three times a second, not after
+#: each change (which took the cores the editors' requests needed).
+AGAIN_AFTER = 0.3
 
 
 @dataclass
@@ -134,7 +139,8 @@ class Publisher:
             outbox.mark(session, targets.with_priority(merged.follow))
         for claim, _out in sorted(kept, key=lambda pair: pair[0].target):
             # Marked again while it rendered: it gathers changes again before the next render.
-            gather = self.gather.get(targets.PRIORITY[claim.target.split(":", 1)[0]], 0)
+            priority = targets.PRIORITY[claim.target.split(":", 1)[0]]
+            gather = self.gather.get(priority) or AGAIN_AFTER
             outbox.finish(session, claim, self.owner, gather=gather)
         if changed or removed:
             # Last: the generation row stays locked until this transaction commits.

@@ -5,6 +5,7 @@ database, repairs damaged files, and never holds two versions of one document.""
 from __future__ import annotations
 
 import errno
+import gzip
 import os
 import resource
 import signal
@@ -20,7 +21,7 @@ from syndicate import publication
 from syndicate.editorial import demo
 from syndicate.publication import files, mirror, notify, publisher
 from syndicate.storage import db, documents, outbox
-from syndicate.storage.models import OutboxEntry, utcnow
+from syndicate.storage.models import OutboxEntry, PublishedDocument, utcnow
 from tests.conftest import _token, make_app
 from tests.publication.conftest import any_published as _any_published
 from tests.publication.conftest import edit_title as _edit
@@ -280,6 +281,35 @@ def test_a_target_marked_during_its_render_waits_again_as_a_new_change(queued_ap
         session.rollback()
         drained = outbox.claim(session, "me:1:x", limit=10, lease=60, gathering=True)
         assert sorted(c.target for c in drained) == ["current:en:all", "sitemap:1"]
+
+
+def test_a_mirror_reads_the_stored_bytes_exactly(queued_app):
+    """Hosts read documents as plain rows (binary results on PostgreSQL): the same bytes,
+    dates and generations as the stored documents."""
+    publisher.for_app(queued_app).drain()
+    with db.database(queued_app).session() as session:
+        stored = {d.path: d for d in session.query(PublishedDocument)}
+        copies = documents.changed_since(session, 0, 10_000)
+        some = sorted(stored)[:3]
+        again = documents.bodies(session, some)
+    assert {c.path for c in copies} == set(stored) and len(copies) == len(stored)
+    assert [c.generation for c in copies] == sorted(c.generation for c in copies)
+    for copy in [*copies, *again]:
+        document = stored[copy.path]
+        assert (copy.body, copy.body_gzip, copy.body_br) == (
+            document.body,
+            document.body_gzip,
+            document.body_br,
+        )
+        assert type(copy.body) is bytes and gzip.decompress(copy.body_gzip) == copy.body
+        assert (copy.etag, copy.generation, copy.deleted) == (
+            document.etag,
+            document.generation,
+            document.deleted,
+        )
+        assert copy.last_modified == document.last_modified
+        assert copy.last_modified.utcoffset() == timedelta(0)
+    assert sorted(c.path for c in again) == some
 
 
 def test_healthz_reports_a_folder_behind_and_a_backlog(queued_app):

@@ -33,7 +33,8 @@ def republish_sections(app: Flask, slugs: Iterable[str], report_progress) -> dic
     report_progress(0, waiting, f"re-publishing the feeds of {', '.join(slugs)}")
     work = publisher.for_app(app)
     report = publisher.Report()
-    while work.run_once(report):
+    # Everything now, the sitemaps included (one render each, not a burst's worth).
+    while work.run_once(report, gathering=True):
         report_progress(report.targets, max(waiting, report.targets))
     report_progress(report.targets, report.targets, f"{len(report.stored)} documents stored")
     return {

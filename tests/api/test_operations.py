@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from syndicate import publication
-from syndicate.editorial import demo
 from syndicate.publication import publisher
 from syndicate.storage import db, documents, outbox
 from syndicate.translation import jobs
-from tests.conftest import _token, make_app
+from tests.conftest import _token
+from tests.publication.conftest import make_queued_app
 from tests.support.factories import article_payload, make_sections
 
 
@@ -34,16 +33,7 @@ def drain(huey) -> int:
 def queued_app(tmp_path, sqlite_url):
     """The demo newsroom, published; then an app whose queue is on disk (SQLite), as in
     production: nothing runs in the request, a worker runs the operations and publishes."""
-    app = make_app(tmp_path, sqlite_url)
-    with app.app_context(), db.database(app).session() as session, publication.deferred(app):
-        demo.load(session)
-    db.database(app).dispose()
-    app = make_app(
-        tmp_path,
-        sqlite_url,
-        SYNDICATE_QUEUE_URL=f"sqlite:///{tmp_path / 'queue.db'}",
-        SYNDICATE_AUTO_TRANSLATE=False,
-    )
+    app = make_queued_app(tmp_path, sqlite_url)
     yield app
     db.database(app).dispose()
 

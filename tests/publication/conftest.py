@@ -13,6 +13,22 @@ from syndicate.storage import db
 from tests.conftest import _token, make_app
 
 
+def make_queued_app(tmp_path, database_url: str, **settings):
+    """The demo newsroom, published; then an app whose queue is on disk (SQLite), as in
+    production: nothing is published in the request, publishers (or a test's drain) do it."""
+    app = make_app(tmp_path, database_url, **{**settings, "SYNDICATE_QUEUE_URL": "memory:"})
+    with app.app_context(), db.database(app).session() as session, publication.deferred(app):
+        demo.load(session)
+    db.database(app).dispose()
+    return make_app(
+        tmp_path,
+        database_url,
+        SYNDICATE_QUEUE_URL=f"sqlite:///{tmp_path / 'queue.db'}",
+        SYNDICATE_AUTO_TRANSLATE=False,
+        **settings,
+    )
+
+
 @pytest.fixture
 def demo_app(tmp_path, sqlite_url):
     app = make_app(tmp_path, sqlite_url)

@@ -17,29 +17,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from syndicate import publication
-from syndicate.editorial import demo
 from syndicate.publication import files, mirror, notify, publisher
 from syndicate.storage import db, documents, outbox
 from syndicate.storage.models import OutboxEntry, PublishedDocument, utcnow
 from tests.conftest import _token, make_app
 from tests.publication.conftest import any_published as _any_published
 from tests.publication.conftest import edit_title as _edit
+from tests.publication.conftest import make_queued_app
 
 
 @pytest.fixture
 def queued_app(tmp_path, database_url):
     """An app whose changes are left to publishers (a SQLite queue: nothing runs inline)."""
-    app = make_app(tmp_path, database_url, SYNDICATE_QUEUE_URL="memory:")
-    with app.app_context(), db.database(app).session() as session, publication.deferred(app):
-        demo.load(session)
-    db.database(app).dispose()
-    app = make_app(
-        tmp_path,
-        database_url,
-        SYNDICATE_QUEUE_URL=f"sqlite:///{tmp_path / 'queue.db'}",
-        SYNDICATE_AUTO_TRANSLATE=False,
-    )
+    app = make_queued_app(tmp_path, database_url)
     yield app
     db.database(app).dispose()
 
@@ -159,17 +149,7 @@ def test_publisher_loop_wakes_on_notification(queued_app):
 
 
 def test_a_burst_of_changes_renders_the_sitemap_once_per_interval(tmp_path, sqlite_url):
-    app = make_app(tmp_path, sqlite_url, SYNDICATE_QUEUE_URL="memory:")
-    with app.app_context(), db.database(app).session() as session, publication.deferred(app):
-        demo.load(session)
-    db.database(app).dispose()
-    app = make_app(
-        tmp_path,
-        sqlite_url,
-        SYNDICATE_QUEUE_URL=f"sqlite:///{tmp_path / 'queue.db'}",
-        SYNDICATE_AUTO_TRANSLATE=False,
-        SYNDICATE_SITEMAP_DELAY=1.5,
-    )
+    app = make_queued_app(tmp_path, sqlite_url, SYNDICATE_SITEMAP_DELAY=1.5)
     client = app.test_client()
     editor = {"Authorization": f"Bearer {_token(app, 'editor')}"}
     public_id = _any_published(client, editor)

@@ -14,31 +14,14 @@ from pathlib import Path
 import brotli
 import pytest
 
-from syndicate import publication
-from syndicate.editorial import demo
 from syndicate.publication import files, publisher, render
 from syndicate.publication.process import Publishers
 from syndicate.storage import db, documents, outbox
 from syndicate.storage.models import OutboxEntry
-from tests.conftest import _token, make_app
+from tests.conftest import _token
 from tests.hardening import processes
-from tests.publication.conftest import any_published
+from tests.publication.conftest import any_published, make_queued_app
 from tests.publication.conftest import edit_title as _edit
-
-
-def _queued_app(tmp_path: Path, database_url: str, **settings):
-    """The demo newsroom, published; later changes wait for publishers (nothing inline)."""
-    app = make_app(tmp_path, database_url, SYNDICATE_QUEUE_URL="memory:", **settings)
-    with app.app_context(), db.database(app).session() as session, publication.deferred(app):
-        demo.load(session)
-    db.database(app).dispose()
-    return make_app(
-        tmp_path,
-        database_url,
-        SYNDICATE_QUEUE_URL=f"sqlite:///{tmp_path / 'queue.db'}",
-        SYNDICATE_AUTO_TRANSLATE=False,
-        **settings,
-    )
 
 
 def _waiting(app) -> list[str]:
@@ -47,7 +30,7 @@ def _waiting(app) -> list[str]:
 
 
 def test_only_changed_documents_are_compressed_and_stored(tmp_path, sqlite_url, monkeypatch):
-    app = _queued_app(tmp_path, sqlite_url)
+    app = make_queued_app(tmp_path, sqlite_url)
     compressed: list[int] = []
     real = files.compress
     monkeypatch.setattr(files, "compress", lambda data: compressed.append(len(data)) or real(data))
@@ -75,7 +58,7 @@ def test_only_changed_documents_are_compressed_and_stored(tmp_path, sqlite_url, 
 
 
 def test_edits_in_one_archive_page_coalesce_into_one_render_of_it(tmp_path, sqlite_url):
-    app = _queued_app(tmp_path, sqlite_url, SYNDICATE_PAGE_SIZE=2, SYNDICATE_PRERENDER_PAGES=1)
+    app = make_queued_app(tmp_path, sqlite_url, SYNDICATE_PAGE_SIZE=2, SYNDICATE_PRERENDER_PAGES=1)
     client = app.test_client()
     editor = {"Authorization": f"Bearer {_token(app, 'editor')}"}
     first = client.get("/feeds/en/all/archive-1.json").get_json()  # published on request
@@ -141,7 +124,7 @@ def _worker_env(tmp_path: Path, database_url: str, app) -> dict[str, str]:
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
 def test_the_worker_publishes_from_a_child_process_that_dies_with_it(tmp_path, sqlite_url):
-    app = _queued_app(tmp_path, sqlite_url)
+    app = make_queued_app(tmp_path, sqlite_url)
     worker = processes.worker(_worker_env(tmp_path, sqlite_url, app), tmp_path / "worker.log")
     child: list[int] | None = None
     try:
@@ -171,7 +154,7 @@ def test_the_worker_publishes_from_a_child_process_that_dies_with_it(tmp_path, s
 def test_publishers_that_die_are_started_again_and_stop_with_the_worker(
     tmp_path, sqlite_url, monkeypatch
 ):
-    app = _queued_app(tmp_path, sqlite_url)
+    app = make_queued_app(tmp_path, sqlite_url)
     for key, value in _worker_env(tmp_path, sqlite_url, app).items():
         if key.startswith("SYNDICATE_"):
             monkeypatch.setenv(key, value)

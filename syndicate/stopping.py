@@ -7,7 +7,8 @@ the worker's SIGTERM, the process group's, and ``PR_SET_PDEATHSIG``'s come toget
 publishers child hung that way for the 30 s until it was killed). So these signals are blocked
 before any thread starts (threads inherit the mask) and the main thread takes them
 synchronously with ``sigtimedwait``; nothing runs inside a handler, and repeated signals only
-coalesce while pending.
+coalesce while pending. Where ``sigtimedwait`` is missing (macOS), a handler only records the
+signal in a list (no lock), and the main thread looks at it between short joins.
 """
 
 from __future__ import annotations
@@ -17,11 +18,31 @@ import threading
 from collections.abc import Callable
 
 STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT})
+#: False where the platform lacks it (tests set it to exercise the fallback).
+SYNCHRONOUS = hasattr(signal, "sigtimedwait")
+_received: list[int] = []
 
 
 def take_stop_signals() -> None:
     """Call first, before any thread starts: SIGTERM/SIGINT wait for ``run_until_stopped``."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    if SYNCHRONOUS:
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        return
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, lambda signum, _frame: _received.append(signum))
+
+
+def _requested(interval: float) -> bool:
+    """Whether a stop signal came, waiting up to ``interval`` for one."""
+    if SYNCHRONOUS:
+        return signal.sigtimedwait(STOP_SIGNALS, interval) is not None
+    if not _received:
+        threading.Event().wait(interval)  # the handler runs meanwhile; its flag is read next
+    if not _received:
+        return False
+    for signum in STOP_SIGNALS:  # more of them now would kill the process as it exits
+        signal.signal(signum, signal.SIG_IGN)
+    return True
 
 
 def run_until_stopped(
@@ -50,7 +71,7 @@ def run_until_stopped(
     while alive := [thread for thread in threads if thread.is_alive()]:
         if stop.is_set():
             alive[0].join(interval)
-        elif signal.sigtimedwait(STOP_SIGNALS, interval) is not None:
+        elif _requested(interval):
             stop.set()
     if failures:
         raise failures[0]

@@ -24,6 +24,7 @@ LOOP = textwrap.dedent(
     import sys, threading
     from syndicate import stopping
 
+    stopping.SYNCHRONOUS = sys.argv[1] == "synchronous"
     stopping.take_stop_signals()
 
     def work(stop):
@@ -45,11 +46,13 @@ def _burst(process: subprocess.Popen, signum: int, count: int) -> None:
 
 
 @pytest.mark.slow
-def test_a_burst_of_stop_signals_stops_the_loop_cleanly_every_time():
+@pytest.mark.parametrize("way", ["synchronous", "flag"])
+def test_a_burst_of_stop_signals_stops_the_loop_cleanly_every_time(way):
+    """``flag``: the fallback where ``sigtimedwait`` is missing (macOS)."""
     env = {**os.environ, "PYTHONPATH": ROOT}
     for round_ in range(20):
         process = subprocess.Popen(
-            [sys.executable, "-c", LOOP], stdout=subprocess.PIPE, text=True, env=env
+            [sys.executable, "-c", LOOP, way], stdout=subprocess.PIPE, text=True, env=env
         )
         try:
             assert process.stdout.readline() == "ready\n"

@@ -71,13 +71,21 @@ def announce(app: Flask, session: Session, channel: str, payload: object = "") -
         event.listen(session, "after_commit", send, once=True)
 
 
+def _limit(timeout: float, due_in: float | None) -> float:
+    """How long a notified waiter blocks: at least ``timeout`` and the safety interval (a
+    notification wakes it sooner), at most until ``due_in`` (work that becomes due then wakes
+    nobody)."""
+    limit = max(timeout, SAFETY_INTERVAL)
+    return limit if due_in is None else max(min(limit, due_in), 0.01)
+
+
 class Waiter:
     """Blocks until a notification on the channel, the timeout, or ``stop``."""
 
     kind = "poll"
 
-    def wait(self, timeout: float, stop: threading.Event) -> bool:
-        stop.wait(timeout)
+    def wait(self, timeout: float, stop: threading.Event, due_in: float | None = None) -> bool:
+        stop.wait(timeout if due_in is None else max(min(timeout, due_in), 0.01))
         return False
 
     def close(self) -> None:
@@ -101,10 +109,10 @@ class PostgresWaiter(Waiter):
             self.connection.execute(f"LISTEN {self.channel}")
         return self.connection
 
-    def wait(self, timeout: float, stop: threading.Event) -> bool:
+    def wait(self, timeout: float, stop: threading.Event, due_in: float | None = None) -> bool:
         try:
             connection = self._connect()
-            for _note in connection.notifies(timeout=max(timeout, SAFETY_INTERVAL), stop_after=1):
+            for _note in connection.notifies(timeout=_limit(timeout, due_in), stop_after=1):
                 return True
             return False
         except Exception as exc:  # the database restarts: poll meanwhile, listen again later
@@ -130,12 +138,12 @@ class RedisWaiter(Waiter):
         self.channel = f"{name}:{channel}"
         self.pubsub = None
 
-    def wait(self, timeout: float, stop: threading.Event) -> bool:
+    def wait(self, timeout: float, stop: threading.Event, due_in: float | None = None) -> bool:
         try:
             if self.pubsub is None:
                 self.pubsub = _redis(self.app).pubsub(ignore_subscribe_messages=True)
                 self.pubsub.subscribe(self.channel)
-            message = self.pubsub.get_message(timeout=max(timeout, SAFETY_INTERVAL))
+            message = self.pubsub.get_message(timeout=_limit(timeout, due_in))
             return message is not None
         except Exception as exc:
             log.warning("Redis SUBSCRIBE %s failed (%s); polling", self.channel, exc)

@@ -23,6 +23,7 @@ from flask import Flask, current_app
 
 from syndicate.publication import notify, render, targets
 from syndicate.storage import db, documents, outbox
+from syndicate.storage.models import utcnow
 
 log = logging.getLogger(__name__)
 EXTENSION = "syndicate.publisher"
@@ -165,7 +166,7 @@ class Publisher:
         return changed, removing
 
     def _failed(self, claim: outbox.Claim, exc: Exception) -> None:
-        delay = min(2.0**claim.attempts, MAX_RETRY_DELAY)
+        delay = min(2.0 ** min(claim.attempts, 16), MAX_RETRY_DELAY)
         log.error(
             "publisher: %s failed (attempt %d: %s); retry in %.0f s",
             claim.target,
@@ -242,9 +243,18 @@ class Publisher:
                     log.exception("publisher: could not claim work")
                     stop.wait(1.0)
                     continue
-                waiter.wait(self.app.config["SYNDICATE_PUBLISH_POLL"], stop)
+                waiter.wait(self.app.config["SYNDICATE_PUBLISH_POLL"], stop, self._due_in())
         finally:
             waiter.close()
+
+    def _due_in(self) -> float | None:
+        """Seconds until a waiting target becomes claimable: no notification says so."""
+        try:
+            with self.database.session() as session:
+                due = outbox.next_due(session)
+        except Exception:  # the database is away: the loop finds out at its next claim
+            return None
+        return None if due is None else (due - utcnow()).total_seconds()
 
 
 def for_app(app: Flask | None = None) -> Publisher:

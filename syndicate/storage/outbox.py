@@ -139,10 +139,12 @@ def finish(session: Session, claim: Claim, owner: str, *, gather: float = 0) -> 
         # What waits now is what changed during the render: the change before it is published.
         # (Left as it was, a target marked during each of its renders would look older and
         # older under a steady stream of changes, and /healthz would call the outbox stuck.)
+        # Its render succeeded: failures count from zero again (else a feed re-marked at every
+        # render would reach a long backoff at its first failure).
         session.execute(
             update(OutboxEntry)
             .where(OutboxEntry.id == claim.id, OutboxEntry.claimed_by == owner)
-            .values(dirtied_at=utcnow())
+            .values(dirtied_at=utcnow(), attempts=0)
         )
         release(session, claim, owner, retry_in=gather, gathering=True)
     return bool(removed)
@@ -173,6 +175,15 @@ def pending(session: Session) -> tuple[int, datetime | None]:
     """How many targets wait, and since when the oldest."""
     row = session.execute(select(func.count(), func.min(OutboxEntry.dirtied_at))).first()
     return (row[0] or 0, row[1]) if row else (0, None)
+
+
+def next_due(session: Session) -> datetime | None:
+    """When the next waiting target becomes claimable (gathering changes, backing off after a
+    failure, or claimed by a publisher whose lease may run out); ``None``: none waits."""
+    now = utcnow()
+    return session.scalar(
+        select(func.min(OutboxEntry.claimed_until)).where(OutboxEntry.claimed_until > now)
+    )
 
 
 def has_claimable(session: Session) -> bool:

@@ -124,6 +124,23 @@ def test_a_failed_render_is_retried_with_backoff(queued_app, monkeypatch):
     assert _waiting(queued_app) == [] and len(calls) == 2
 
 
+def test_a_target_failing_after_many_claims_waits_the_longest_backoff(queued_app, monkeypatch):
+    pub = publisher.for_app(queued_app)
+    with db.database(queued_app).session() as session:
+        outbox.mark(session, [("current:en:business", 0)])
+        session.execute(update(OutboxEntry).values(attempts=5000))  # 2.0**5001 overflows
+
+    def failing(session, target, seen=None):
+        raise OSError(errno.EIO, "render failed")
+
+    monkeypatch.setattr(pub.renderer, "target", failing)
+    pub.drain()
+    with db.database(queued_app).session() as session:
+        row = session.query(OutboxEntry).one()
+        waits = (row.claimed_until - utcnow()).total_seconds()
+        assert row.claimed_by == "backoff" and waits > publisher.MAX_RETRY_DELAY - 10
+
+
 def _wait_until(condition, timeout: float = 10) -> None:
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
@@ -146,6 +163,26 @@ def test_publisher_loop_wakes_on_notification(queued_app):
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+def test_the_loop_wakes_when_a_waiting_target_becomes_due(queued_app):
+    """Nothing notifies when a gathering (or backing-off) target becomes claimable: the loop
+    waits until then, not its safety interval (2 s with LISTEN/NOTIFY or pub/sub)."""
+    with db.database(queued_app).session() as session:
+        outbox.mark(session, [("current:en:business", 0)], gather={0: 0.6})
+        due = outbox.next_due(session)
+    assert due is not None and 0 < (due - utcnow()).total_seconds() <= 0.6
+    stop = threading.Event()
+    started = time.monotonic()
+    thread = threading.Thread(target=publisher.for_app(queued_app).run_forever, args=(stop,))
+    thread.start()
+    try:
+        _wait_until(lambda: not _waiting(queued_app))
+        took = time.monotonic() - started
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert _waiting(queued_app) == [] and 0.5 < took < notify.SAFETY_INTERVAL - 0.3
 
 
 def test_a_burst_of_changes_renders_the_sitemap_once_per_interval(tmp_path, sqlite_url):
@@ -254,6 +291,7 @@ def test_a_target_marked_during_its_render_waits_again_as_a_new_change(queued_ap
         # Not an hour old (that render published it): as old as the change made meanwhile.
         assert all(utcnow() - r.dirtied_at < timedelta(minutes=1) for r in rows.values())
         assert rows["current:en:all"].claimed_by is None  # at once
+        assert {r.attempts for r in rows.values()} == {0}  # their renders succeeded
         assert rows["sitemap:1"].claimed_by == outbox.GATHERING  # after gathering again
         assert rows["sitemap:1"].claimed_until > utcnow() + timedelta(seconds=20)
         again = outbox.claim(session, "me:1:x", limit=10, lease=60)

@@ -140,8 +140,7 @@ class Publisher:
             outbox.mark(session, targets.with_priority(merged.follow))
         for claim, _out in sorted(kept, key=lambda pair: pair[0].target):
             # Marked again while it rendered: it gathers changes again before the next render.
-            priority = targets.PRIORITY[claim.target.split(":", 1)[0]]
-            gather = self.gather.get(priority) or AGAIN_AFTER
+            gather = self.gather.get(claim.priority) or AGAIN_AFTER
             outbox.finish(session, claim, self.owner, gather=gather)
         if changed or removed:
             # Last: the generation row stays locked until this transaction commits.
@@ -243,7 +242,9 @@ class Publisher:
                     log.exception("publisher: could not claim work")
                     stop.wait(1.0)
                     continue
-                waiter.wait(self.app.config["SYNDICATE_PUBLISH_POLL"], stop, self._due_in())
+                poll = self.app.config["SYNDICATE_PUBLISH_POLL"]
+                # Polling looks every ``poll`` anyway; a notified waiter is told when to look.
+                waiter.wait(poll, stop, None if waiter.kind == "poll" else self._due_in())
         finally:
             waiter.close()
 

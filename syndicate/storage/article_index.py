@@ -42,12 +42,6 @@ class IndexedArticle:
     def variant(self, language: str) -> IndexedVariant | None:
         return next((v for v in self.variants if v.language == language), None)
 
-    @property
-    def original(self) -> IndexedVariant:
-        variant = self.variant(self.language)
-        assert variant is not None, "every article has a variant in its own language"
-        return variant
-
 
 def iter_published(
     session: Session, *, chunk: int = 2000, ids: tuple[int, int] | None = None

@@ -26,6 +26,7 @@ class Claim:
     target: str
     version: int
     attempts: int
+    priority: int
 
 
 #: ``claimed_by`` of a target that gathers changes before it is rendered (``mark``'s
@@ -108,7 +109,13 @@ def claim(
             claimed_until=now + timedelta(seconds=lease),
             attempts=OutboxEntry.attempts + 1,
         )
-        .returning(OutboxEntry.id, OutboxEntry.target, OutboxEntry.version, OutboxEntry.attempts)
+        .returning(
+            OutboxEntry.id,
+            OutboxEntry.target,
+            OutboxEntry.version,
+            OutboxEntry.attempts,
+            OutboxEntry.priority,
+        )
     )
     order = {row_id: index for index, row_id in enumerate(ids)}
     # Most urgent first (page 1 before archive pages), as they were chosen.
@@ -184,7 +191,3 @@ def next_due(session: Session) -> datetime | None:
     return session.scalar(
         select(func.min(OutboxEntry.claimed_until)).where(OutboxEntry.claimed_until > now)
     )
-
-
-def has_claimable(session: Session) -> bool:
-    return session.scalar(select(OutboxEntry.id).where(_claimable(utcnow())).limit(1)) is not None

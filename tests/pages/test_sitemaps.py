@@ -169,4 +169,4 @@ def test_the_sitemaps_index_rows_say_what_the_articles_say(make_demo_app, databa
         ranged = [a.id for a in article_index.iter_published(session, ids=(first, last))]
         assert sorted(ranged) == [r[0] for r in expected if first <= r[0] <= last]
         some = next(article_index.iter_published(session))
-        assert some.original is some.variant(some.language) and some.variant("xx") is None
+        assert some.variant(some.language).origin == "source" and some.variant("xx") is None
